@@ -1,0 +1,7 @@
+package net.secureconnect.contracts;
+
+/** Why purchased credits were taken back. */
+public enum RevocationReason {
+    REFUND,
+    CHARGEBACK
+}

@@ -1,0 +1,142 @@
+package net.secureconnect.testsupport;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * What every service must do, checked against the real broker and dynoxide: boot, report readiness
+ * from its Kafka and DynamoDB connections, own its tables and topics, serve metrics and OpenAPI, and
+ * accept exactly the bearer tokens its issuer signed. A service's test extends this with
+ * {@code @QuarkusTest} and names its tables and topics.
+ */
+public abstract class ServiceFoundationTests {
+
+    protected static final String USER = "alice";
+
+    /** The service's {@code secureconnect.service-name}. */
+    protected abstract String serviceName();
+
+    /** Logical names of the tables the service owns. */
+    protected abstract Set<String> tables();
+
+    /** Topics the service uses, with true for compacted ones. */
+    protected abstract Map<String, Boolean> topics();
+
+    @BeforeAll
+    static void logFailures() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Test
+    void isLiveAndReadyWithKafkaAndDynamoDbChecks() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("kafka"))
+                .body("checks.name", hasItem("dynamodb"));
+    }
+
+    @Test
+    void createsItsTablesInDynamoDb() {
+        try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(URI.create(Dynoxide.endpoint()))
+                .region(Region.EU_CENTRAL_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            List<String> existing = dynamo.listTables().tableNames();
+            assertThat(existing, hasItems(tables().stream().map(table -> "sc-" + table).toArray(String[]::new)));
+        }
+    }
+
+    @Test
+    void createsItsTopicsOnTheBroker() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            assertThat(existing, hasItems(topics().keySet().toArray(String[]::new)));
+            var resources = topics().keySet().stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+            var configs = admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
+            topics().forEach((name, compacted) -> assertEquals(
+                    compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
+                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                            .get(TopicConfig.CLEANUP_POLICY_CONFIG).value(),
+                    "cleanup policy of " + name));
+        }
+    }
+
+    @Test
+    void acceptsATokenFromItsIssuer() {
+        given().auth().oauth2(TestTokens.forUser(USER, "user"))
+                .get("/v1/session").then().statusCode(200)
+                .body("service", equalTo(serviceName()))
+                .body("subject", equalTo(TestTokens.subjectOf(USER)))
+                .body("username", equalTo(USER))
+                .body("roles", hasItem("user"))
+                .body("roles", not(hasItem("admin")));
+    }
+
+    @Test
+    void reportsTheAdminRole() {
+        given().auth().oauth2(TestTokens.forUser("root", "user", "admin"))
+                .get("/v1/session").then().statusCode(200).body("roles", hasItem("admin"));
+    }
+
+    @Test
+    void refusesMissingExpiredForgedAndGarbageTokens() {
+        given().get("/v1/session").then().statusCode(401);
+        given().auth().oauth2(TestTokens.expired(USER, "user")).get("/v1/session").then().statusCode(401);
+        given().auth().oauth2(TestTokens.signedByAnotherKey(USER, "user")).get("/v1/session").then().statusCode(401);
+        given().auth().oauth2("not-a-token").get("/v1/session").then().statusCode(401);
+    }
+
+    @Test
+    void answersUnknownPathsWithProblemJson() {
+        given().auth().oauth2(TestTokens.forUser(USER, "user"))
+                .get("/v1/no-such-thing").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("NOT_FOUND"))
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void servesPrometheusMetrics() {
+        given().auth().oauth2(TestTokens.forUser(USER, "user")).get("/v1/session").then().statusCode(200);
+        given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
+                .body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("http_server_requests_seconds_count"));
+    }
+
+    @Test
+    void publishesOpenApiWithBearerSecurity() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/v1/session"))
+                .body("components.securitySchemes.SecurityScheme.scheme", equalTo("bearer"));
+    }
+}

@@ -1,0 +1,20 @@
+package net.secureconnect.media.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.runtime.dynamodb.TableCatalog;
+import net.secureconnect.runtime.dynamodb.TableSpec;
+import net.secureconnect.runtime.dynamodb.TableSpec.Key;
+
+import java.util.List;
+
+/** The DynamoDB tables media-service owns (created at startup by the shared provisioner). */
+@ApplicationScoped
+public class MediaTables implements TableCatalog {
+
+    @Override
+    public List<TableSpec> tables() {
+        return List.of(
+            // Metadata only; the encrypted bytes are in the object store. Slots expire.
+            TableSpec.of("media", Key.string("mediaId")).withTtl("expiresAt"));
+    }
+}

@@ -1,0 +1,47 @@
+package net.secureconnect.media;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import net.secureconnect.testsupport.DynoxideTestResource;
+import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.testsupport.OidcTestKeyResource;
+import net.secureconnect.testsupport.S3ProxyTestResource;
+import net.secureconnect.testsupport.ServiceFoundationTests;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+/** media-service boots against the real Kafka broker, dynoxide and s3proxy and meets the platform contract. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(DynoxideTestResource.class)
+@QuarkusTestResource(OidcTestKeyResource.class)
+@QuarkusTestResource(S3ProxyTestResource.class)
+class MediaServiceFoundationTest extends ServiceFoundationTests {
+
+    @Override
+    protected String serviceName() {
+        return "media-service";
+    }
+
+    @Override
+    protected Set<String> tables() {
+        return Set.of("media");
+    }
+
+    @Override
+    protected Map<String, Boolean> topics() {
+        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "balances.dead-letter", false, "usage-rejected.dead-letter", false);
+    }
+
+    @Test
+    void isReadyOnlyWithItsBucketInTheObjectStore() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 's3' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 's3' }.data.bucket", equalTo("secureconnect-media"));
+    }
+}

@@ -1,0 +1,34 @@
+package net.secureconnect.payment;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import net.secureconnect.testsupport.DynoxideTestResource;
+import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.testsupport.OidcTestKeyResource;
+import net.secureconnect.testsupport.ServiceFoundationTests;
+
+import java.util.Map;
+import java.util.Set;
+
+/** payment-service boots against the real Kafka broker and dynoxide and meets the platform contract. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(DynoxideTestResource.class)
+@QuarkusTestResource(OidcTestKeyResource.class)
+class PaymentServiceFoundationTest extends ServiceFoundationTests {
+
+    @Override
+    protected String serviceName() {
+        return "payment-service";
+    }
+
+    @Override
+    protected Set<String> tables() {
+        return Set.of("payments", "webhook-events");
+    }
+
+    @Override
+    protected Map<String, Boolean> topics() {
+        return Map.of("payments", false);
+    }
+}

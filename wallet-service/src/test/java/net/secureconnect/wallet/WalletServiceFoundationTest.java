@@ -1,0 +1,34 @@
+package net.secureconnect.wallet;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import net.secureconnect.testsupport.DynoxideTestResource;
+import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.testsupport.OidcTestKeyResource;
+import net.secureconnect.testsupport.ServiceFoundationTests;
+
+import java.util.Map;
+import java.util.Set;
+
+/** wallet-service boots against the real Kafka broker and dynoxide and meets the platform contract. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(DynoxideTestResource.class)
+@QuarkusTestResource(OidcTestKeyResource.class)
+class WalletServiceFoundationTest extends ServiceFoundationTests {
+
+    @Override
+    protected String serviceName() {
+        return "wallet-service";
+    }
+
+    @Override
+    protected Set<String> tables() {
+        return Set.of("wallets", "ledger");
+    }
+
+    @Override
+    protected Map<String, Boolean> topics() {
+        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "payments", false, "accounts", false, "usage-events.dead-letter", false, "payments.dead-letter", false, "accounts.dead-letter", false);
+    }
+}
