@@ -57,6 +57,8 @@ public final class KafkaBroker {
                     // Consumers in tests join at once instead of waiting 3 s for more members.
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    // One partition for group offsets: 50 take seconds to create on a 2-core machine.
+                    .setConfigProp("offsets.topic.num.partitions", "1")
                     .build();
             cluster.format();
             cluster.startup();

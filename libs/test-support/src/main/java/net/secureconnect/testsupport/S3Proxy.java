@@ -14,6 +14,8 @@ public final class S3Proxy {
 
     public static final String ACCESS_KEY = "test-access-key";
     public static final String SECRET_KEY = "test-secret-key";
+    /** s3proxy creates buckets only in the default region. */
+    public static final String REGION = "us-east-1";
     static final String KEY = "secureconnect-test.s3.endpoint";
 
     private S3Proxy() {

@@ -12,6 +12,7 @@ public class S3ProxyTestResource implements QuarkusTestResourceLifecycleManager 
         return Map.of(
                 "quarkus.s3.endpoint-override", S3Proxy.endpoint(),
                 "quarkus.s3.path-style-access", "true",
+                "quarkus.s3.aws.region", S3Proxy.REGION,
                 "quarkus.s3.aws.credentials.type", "static",
                 "quarkus.s3.aws.credentials.static-provider.access-key-id", S3Proxy.ACCESS_KEY,
                 "quarkus.s3.aws.credentials.static-provider.secret-access-key", S3Proxy.SECRET_KEY);

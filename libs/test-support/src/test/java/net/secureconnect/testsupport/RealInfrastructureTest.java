@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -90,10 +91,10 @@ class RealInfrastructureTest {
         }
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new EventDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            // Assigned, not subscribed: no consumer-group round trips in a test of the codec.
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
             ConsumerRecord<String, Event> received = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (received == null && System.nanoTime() < deadline) {
@@ -143,9 +144,9 @@ class RealInfrastructureTest {
                 AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY));
         URI endpoint = URI.create(S3Proxy.endpoint());
         S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(credentials)
+        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.of(S3Proxy.REGION)).credentialsProvider(credentials)
                 .serviceConfiguration(pathStyle).httpClient(UrlConnectionHttpClient.create()).build();
-             S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(REGION)
+             S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.of(S3Proxy.REGION))
                      .credentialsProvider(credentials).serviceConfiguration(pathStyle).build()) {
             s3.createBucket(b -> b.bucket("probe"));
             s3.putObject(b -> b.bucket("probe").key("blob"), RequestBody.fromString("ciphertext"));

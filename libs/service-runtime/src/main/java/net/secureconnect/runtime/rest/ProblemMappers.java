@@ -1,6 +1,7 @@
 package net.secureconnect.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.ForbiddenException;
 import jakarta.validation.ConstraintViolationException;
@@ -29,8 +30,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = BEFORE_BUILT_INS)
     public Response malformedJson(JsonParseException e) {
-        return respond(Problem.of(400, "MALFORMED_JSON", "Malformed JSON",
-                "The request body is not valid JSON: " + e.getOriginalMessage()));
+        return malformed(e);
     }
 
     @ServerExceptionMapper(priority = BEFORE_BUILT_INS)
@@ -63,6 +63,15 @@ public class ProblemMappers {
         if (status >= 500) {
             return internal(e);
         }
+        // Quarkus REST wraps body-parsing failures in a plain 400; name them like the direct case.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MismatchedInputException mismatched) {
+                return mismatchedJson(mismatched);
+            }
+            if (cause instanceof JsonProcessingException parse) {
+                return malformed(parse);
+            }
+        }
         String reason = Response.Status.fromStatusCode(status) == null ? "HTTP_" + status
                 : Response.Status.fromStatusCode(status).name();
         Response.ResponseBuilder answer = Response.fromResponse(original).entity(
@@ -78,6 +87,11 @@ public class ProblemMappers {
         LOG.errorf(e, "unhandled error %s", errorId);
         return respond(Problem.of(500, "INTERNAL_ERROR", "Internal error",
                 "Something went wrong on our side; reference " + errorId + "."));
+    }
+
+    private static Response malformed(JsonProcessingException e) {
+        return respond(Problem.of(400, "MALFORMED_JSON", "Malformed JSON",
+                "The request body is not valid JSON: " + e.getOriginalMessage()));
     }
 
     private static Response respond(Problem problem) {
