@@ -6,6 +6,7 @@ import net.secureconnect.runtime.kafka.TopicCatalog;
 import net.secureconnect.runtime.kafka.TopicSpec;
 
 import java.util.List;
+import java.util.Set;
 
 /** The Kafka topics identity-service uses: it publishes account and device lifecycle events. */
 @ApplicationScoped
@@ -13,7 +14,8 @@ public class IdentityTopics implements TopicCatalog {
 
     @Override
     public List<TopicSpec> topics() {
-        return List.of(
-                TopicSpec.of(Topic.ACCOUNTS));
+        return TopicCatalog.of(
+                Set.of(Topic.ACCOUNTS),
+                Set.of());
     }
 }

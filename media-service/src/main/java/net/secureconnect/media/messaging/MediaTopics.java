@@ -6,6 +6,7 @@ import net.secureconnect.runtime.kafka.TopicCatalog;
 import net.secureconnect.runtime.kafka.TopicSpec;
 
 import java.util.List;
+import java.util.Set;
 
 /** The Kafka topics media-service uses: it publishes file-transfer usage, follows balances. */
 @ApplicationScoped
@@ -13,11 +14,8 @@ public class MediaTopics implements TopicCatalog {
 
     @Override
     public List<TopicSpec> topics() {
-        return List.of(
-                TopicSpec.of(Topic.USAGE_EVENTS),
-                TopicSpec.of(Topic.USAGE_REJECTED),
-                TopicSpec.of(Topic.BALANCES),
-                TopicSpec.deadLetterOf(Topic.BALANCES),
-                TopicSpec.deadLetterOf(Topic.USAGE_REJECTED));
+        return TopicCatalog.of(
+                Set.of(Topic.USAGE_EVENTS),
+                Set.of(Topic.BALANCES, Topic.USAGE_REJECTED));
     }
 }

@@ -6,6 +6,7 @@ import net.secureconnect.runtime.kafka.TopicCatalog;
 import net.secureconnect.runtime.kafka.TopicSpec;
 
 import java.util.List;
+import java.util.Set;
 
 /** The Kafka topics payment-service uses: it publishes purchased and revoked credits. */
 @ApplicationScoped
@@ -13,7 +14,8 @@ public class PaymentTopics implements TopicCatalog {
 
     @Override
     public List<TopicSpec> topics() {
-        return List.of(
-                TopicSpec.of(Topic.PAYMENTS));
+        return TopicCatalog.of(
+                Set.of(Topic.PAYMENTS),
+                Set.of());
     }
 }

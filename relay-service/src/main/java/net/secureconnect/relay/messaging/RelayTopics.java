@@ -6,6 +6,7 @@ import net.secureconnect.runtime.kafka.TopicCatalog;
 import net.secureconnect.runtime.kafka.TopicSpec;
 
 import java.util.List;
+import java.util.Set;
 
 /** The Kafka topics relay-service uses: it publishes usage, follows balances, rejections and device lists. */
 @ApplicationScoped
@@ -13,13 +14,8 @@ public class RelayTopics implements TopicCatalog {
 
     @Override
     public List<TopicSpec> topics() {
-        return List.of(
-                TopicSpec.of(Topic.USAGE_EVENTS),
-                TopicSpec.of(Topic.USAGE_REJECTED),
-                TopicSpec.of(Topic.BALANCES),
-                TopicSpec.of(Topic.ACCOUNTS),
-                TopicSpec.deadLetterOf(Topic.BALANCES),
-                TopicSpec.deadLetterOf(Topic.USAGE_REJECTED),
-                TopicSpec.deadLetterOf(Topic.ACCOUNTS));
+        return TopicCatalog.of(
+                Set.of(Topic.USAGE_EVENTS),
+                Set.of(Topic.BALANCES, Topic.USAGE_REJECTED, Topic.ACCOUNTS));
     }
 }

@@ -6,6 +6,7 @@ import net.secureconnect.runtime.kafka.TopicCatalog;
 import net.secureconnect.runtime.kafka.TopicSpec;
 
 import java.util.List;
+import java.util.Set;
 
 /** The Kafka topics wallet-service uses: it consumes usage and payments, publishes balances and rejections. */
 @ApplicationScoped
@@ -13,14 +14,8 @@ public class WalletTopics implements TopicCatalog {
 
     @Override
     public List<TopicSpec> topics() {
-        return List.of(
-                TopicSpec.of(Topic.USAGE_EVENTS),
-                TopicSpec.of(Topic.USAGE_REJECTED),
-                TopicSpec.of(Topic.BALANCES),
-                TopicSpec.of(Topic.PAYMENTS),
-                TopicSpec.of(Topic.ACCOUNTS),
-                TopicSpec.deadLetterOf(Topic.USAGE_EVENTS),
-                TopicSpec.deadLetterOf(Topic.PAYMENTS),
-                TopicSpec.deadLetterOf(Topic.ACCOUNTS));
+        return TopicCatalog.of(
+                Set.of(Topic.BALANCES, Topic.USAGE_REJECTED),
+                Set.of(Topic.USAGE_EVENTS, Topic.PAYMENTS, Topic.ACCOUNTS));
     }
 }
