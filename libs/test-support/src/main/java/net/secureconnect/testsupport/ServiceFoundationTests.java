@@ -109,10 +109,11 @@ public abstract class ServiceFoundationTests {
     }
 
     @Test
-    void refusesMissingExpiredForgedAndGarbageTokens() {
+    void refusesMissingExpiredForgedMisaddressedAndGarbageTokens() {
         given().get("/v1/session").then().statusCode(401);
         given().auth().oauth2(TestTokens.expired(USER, "user")).get("/v1/session").then().statusCode(401);
         given().auth().oauth2(TestTokens.signedByAnotherKey(USER, "user")).get("/v1/session").then().statusCode(401);
+        given().auth().oauth2(TestTokens.forAnotherAudience(USER, "user")).get("/v1/session").then().statusCode(401);
         given().auth().oauth2("not-a-token").get("/v1/session").then().statusCode(401);
     }
 

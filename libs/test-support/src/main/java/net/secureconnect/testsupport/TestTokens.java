@@ -25,6 +25,8 @@ import java.util.UUID;
 public final class TestTokens {
 
     public static final String ISSUER = "https://issuer.secureconnect.test/realms/secureconnect";
+    /** The audience the services require (the realm adds it to every token). */
+    public static final String AUDIENCE = "secureconnect-api";
     private static final String KEY_ID = "1";
 
     private TestTokens() {
@@ -44,6 +46,15 @@ public final class TestTokens {
     public static String expired(String username, String... roles) {
         return build(username, Instant.now().minus(Duration.ofMinutes(6)), Duration.ofMinutes(5), Set.of(roles),
                 testKey().getRsaPrivateKey());
+    }
+
+    /** A validly signed token minted for another API (wrong audience). */
+    public static String forAnotherAudience(String username, String... roles) {
+        Instant now = Instant.now();
+        return Jwt.issuer(ISSUER).audience("some-other-api").subject(subjectOf(username))
+                .preferredUserName(username).claim("realm_access", Map.of("roles", Set.of(roles)))
+                .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5)))
+                .jws().keyId(KEY_ID).sign(testKey().getRsaPrivateKey());
     }
 
     /** A token with the right claims but signed by a key the services do not trust. */
@@ -66,6 +77,7 @@ public final class TestTokens {
     private static String build(String username, Instant issuedAt, Duration lifetime, Set<String> roles,
                                 PrivateKey key) {
         return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
                 .subject(subjectOf(username))
                 .preferredUserName(username)
                 .claim("realm_access", Map.of("roles", roles))
