@@ -24,7 +24,7 @@ class PaymentServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("payments", "webhook-events");
+        return Set.of("payments", "webhook-events", "idempotency-keys", "outbox");
     }
 
     @Override

@@ -1,0 +1,203 @@
+package net.secureconnect.payment.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import net.secureconnect.payment.config.PaymentConfig;
+import net.secureconnect.payment.service.Payment;
+import net.secureconnect.runtime.rest.ProblemException;
+import org.jboss.logging.Logger;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Razorpay: an order per payment through the Orders API ({@code POST /v1/orders}), paid in the browser by
+ * Razorpay's checkout on our page {@code /razorpay/checkout/{paymentId}}; webhooks signed with
+ * {@code X-Razorpay-Signature} = hex HMAC-SHA256 of the raw body. The scheme has no timestamp, so replays
+ * are stopped only by the event id ({@code X-Razorpay-Event-Id}) being recorded once in webhook-events; a
+ * webhook without one is refused.
+ */
+@ApplicationScoped
+public class RazorpayGateway implements PaymentGateway {
+
+    public static final String NAME = "razorpay";
+    public static final String SIGNATURE_HEADER = "x-razorpay-signature";
+    public static final String EVENT_ID_HEADER = "x-razorpay-event-id";
+    private static final Logger LOG = Logger.getLogger(RazorpayGateway.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PaymentConfig.Razorpay config;
+    private final String publicBaseUrl;
+    private final HttpClient http;
+
+    @Inject
+    public RazorpayGateway(PaymentConfig config) {
+        this(config.razorpay(), config.publicBaseUrl());
+    }
+
+    RazorpayGateway(PaymentConfig.Razorpay config, String publicBaseUrl) {
+        this.config = config;
+        this.publicBaseUrl = publicBaseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void requireConfigured() {
+        if (config.keyId().isEmpty() || config.keySecret().isEmpty() || config.webhookSecret().isEmpty()) {
+            throw new IllegalStateException(
+                    "payment.gateway=razorpay needs payment.razorpay.key-id, key-secret and webhook-secret");
+        }
+    }
+
+    @Override
+    public Checkout openCheckout(Payment payment) {
+        String keyId = config.keyId().orElseThrow(() -> new IllegalStateException("payment.razorpay.key-id is not set"));
+        String keySecret = config.keySecret().orElseThrow(() ->
+                new IllegalStateException("payment.razorpay.key-secret is not set"));
+        ObjectNode order = JSON.createObjectNode();
+        order.put("amount", payment.amountMinor());
+        order.put("currency", payment.currency());
+        order.put("receipt", payment.paymentId().length() <= 40 ? payment.paymentId() : payment.paymentId().substring(0, 40));
+        order.putObject("notes").put("paymentId", payment.paymentId());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.apiBase() + "/v1/orders"))
+                .timeout(config.timeout())
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (keyId + ":" + keySecret).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(order.toString()))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw unavailable("Razorpay unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        }
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() / 100 != 2) {
+                LOG.warnf("Razorpay refused the order of payment %s: HTTP %d %s", payment.paymentId(),
+                        response.statusCode(), body.path("error").path("code").asText());
+                throw unavailable("Razorpay answered " + response.statusCode());
+            }
+            if (!body.path("id").isTextual()) {
+                throw unavailable("Razorpay's order lacks an id");
+            }
+            return new Checkout(body.get("id").asText(), publicBaseUrl + "/razorpay/checkout/" + payment.paymentId());
+        } catch (IOException e) {
+            throw unavailable("Razorpay's answer is not JSON");
+        }
+    }
+
+    @Override
+    public GatewayEvent verify(Map<String, String> headers, byte[] rawBody) throws InvalidWebhookException {
+        String secret = config.webhookSecret().orElseThrow(() ->
+                new IllegalStateException("payment.razorpay.webhook-secret is not set"));
+        verifySignature(secret, headers.get(SIGNATURE_HEADER), rawBody);
+        String eventId = headers.get(EVENT_ID_HEADER);
+        if (eventId == null || eventId.isBlank() || eventId.length() > 128) {
+            // Without an event id a replay of this validly signed body could not be recognised.
+            throw new InvalidWebhookException("MALFORMED_WEBHOOK", "X-Razorpay-Event-Id missing");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(rawBody);
+        } catch (IOException e) {
+            throw new InvalidWebhookException("MALFORMED_WEBHOOK", "webhook body is not JSON");
+        }
+        if (root == null || !root.path("event").isTextual()) {
+            throw new InvalidWebhookException("MALFORMED_WEBHOOK", "webhook needs event");
+        }
+        JsonNode payload = root.path("payload");
+        JsonNode payment = payload.path("payment").path("entity");
+        String paymentId = text(payment.path("notes").path("paymentId"));
+        if (paymentId == null) {
+            paymentId = text(payload.path("order").path("entity").path("notes").path("paymentId"));
+        }
+        return new GatewayEvent(eventId, outcome(root.get("event").asText(), payment), paymentId,
+                text(payment.path("id")));
+    }
+
+    /** Hex HMAC-SHA256 of the raw body, compared in constant time. */
+    public static void verifySignature(String secret, String header, byte[] body) throws InvalidWebhookException {
+        if (header == null || header.isBlank()) {
+            throw new InvalidWebhookException("INVALID_SIGNATURE", "X-Razorpay-Signature header missing");
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(header.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidWebhookException("INVALID_SIGNATURE", "X-Razorpay-Signature unreadable");
+        }
+        if (!MessageDigest.isEqual(hmac(secret, body), given)) {
+            throw new InvalidWebhookException("INVALID_SIGNATURE", "signature does not match");
+        }
+    }
+
+    /** The header value for {@code body} (tests). */
+    public static String sign(String secret, byte[] body) {
+        return HexFormat.of().formatHex(hmac(secret, body));
+    }
+
+    private static GatewayEvent.Outcome outcome(String event, JsonNode payment) {
+        switch (event) {
+            case "payment.captured":
+            case "order.paid":
+                return GatewayEvent.Outcome.SUCCEEDED;
+            case "payment.failed":
+                return GatewayEvent.Outcome.FAILED;
+            case "refund.processed":
+                // A partial refund keeps the credits; only a full one revokes them.
+                return "full".equals(payment.path("refund_status").asText())
+                        ? GatewayEvent.Outcome.REFUNDED : GatewayEvent.Outcome.IRRELEVANT;
+            case "payment.dispute.lost":
+                return GatewayEvent.Outcome.DISPUTE_LOST;
+            default:
+                return GatewayEvent.Outcome.IRRELEVANT;
+        }
+    }
+
+    private static byte[] hmac(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JRE has HmacSHA256", e);
+        }
+    }
+
+    private static ProblemException unavailable(String detail) {
+        return new ProblemException(502, "GATEWAY_UNAVAILABLE", "Payment gateway unavailable", detail);
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
+    }
+
+    /** The key id the browser's checkout needs (public by design). */
+    public String keyId() {
+        return config.keyId().orElse("");
+    }
+}
