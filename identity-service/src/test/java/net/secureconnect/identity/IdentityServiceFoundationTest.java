@@ -24,7 +24,7 @@ class IdentityServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("accounts", "usernames", "devices", "prekeys");
+        return Set.of("accounts", "subjects", "usernames", "devices", "prekeys", "outbox");
     }
 
     @Override

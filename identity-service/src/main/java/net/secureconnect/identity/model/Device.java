@@ -1,0 +1,7 @@
+package net.secureconnect.identity.model;
+
+import java.time.Instant;
+
+/** A device as stored. */
+public record Device(String accountId, int deviceId, DeviceKeys keys, Instant createdAt) {
+}
