@@ -84,7 +84,7 @@ class AccountDeletionTest {
                 assertNull(Tables.get("usernames", Map.of("usernameKey", Tables.s(username.toLowerCase()))));
             }
             assertEquals(List.of(), Tables.query("devices", "accountId", accountId));
-            assertEquals(List.of(), Tables.query("outbox", "accountId", accountId));
+            assertEquals(List.of(), Tables.query("identity-outbox", "accountId", accountId));
             for (int device = 1; device <= devicesEverRegistered; device++) {
                 assertEquals(List.of(), Tables.query("prekeys", "deviceKey", accountId + "#" + device));
             }

@@ -24,7 +24,7 @@ class IdentityServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("accounts", "subjects", "usernames", "devices", "prekeys", "outbox");
+        return Set.of("accounts", "subjects", "usernames", "devices", "prekeys", "identity-outbox");
     }
 
     @Override

@@ -56,7 +56,7 @@ class OutboxRecoveryTest {
         DeviceAdded orphan = new DeviceAdded(EventIds.forCause(EventType.DEVICE_ADDED, accountId,
                 Long.toString(account.nextVersion())), Instant.now(), accountId, 1, 99, List.of(1));
         transactions.write(accounts.changeDevices(account, List.of(1), 2), outbox.append(orphan, account.nextVersion()));
-        assertFalse(Tables.query("outbox", "accountId", accountId).isEmpty(), "waiting in the outbox");
+        assertFalse(Tables.query("identity-outbox", "accountId", accountId).isEmpty(), "waiting in the outbox");
 
         List<Event> events = AccountEvents.awaitType(accountId, DeviceAdded.class);
         assertEquals(orphan, AccountEvents.ofType(events, DeviceAdded.class).get(0));
@@ -102,7 +102,7 @@ class OutboxRecoveryTest {
     /** The row goes right after Kafka acknowledged the event; wait for that step rather than assume it. */
     private static void awaitOutboxEmpty(String accountId) {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!Tables.query("outbox", "accountId", accountId).isEmpty()) {
+        while (!Tables.query("identity-outbox", "accountId", accountId).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("outbox of " + accountId + " never emptied");
             }

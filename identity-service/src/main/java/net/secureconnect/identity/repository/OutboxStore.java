@@ -33,7 +33,7 @@ import static net.secureconnect.identity.repository.Attributes.string;
 @ApplicationScoped
 public class OutboxStore {
 
-    static final String TABLE = "outbox";
+    static final String TABLE = "identity-outbox";
     static final String ACCOUNT_ID = "accountId";
     static final String SEQ = "seq";
     static final String EVENT_ID = "eventId";

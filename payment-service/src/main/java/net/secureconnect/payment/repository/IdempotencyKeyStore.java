@@ -22,7 +22,7 @@ import static net.secureconnect.payment.repository.Attributes.string;
 @ApplicationScoped
 public class IdempotencyKeyStore {
 
-    static final String TABLE = "idempotency-keys";
+    static final String TABLE = "payment-idempotency-keys";
     static final String KEY = "idempotencyKey";
     static final String FINGERPRINT = "requestFingerprint";
     static final String PAYMENT_ID = "paymentId";

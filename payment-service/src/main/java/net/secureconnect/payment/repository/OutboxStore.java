@@ -31,7 +31,7 @@ import static net.secureconnect.payment.repository.Attributes.string;
 @ApplicationScoped
 public class OutboxStore {
 
-    static final String TABLE = "outbox";
+    static final String TABLE = "payment-outbox";
     static final String EVENT_ID = "eventId";
     static final String PAYLOAD = "payload";
     static final String CREATED_AT = "createdAt";
