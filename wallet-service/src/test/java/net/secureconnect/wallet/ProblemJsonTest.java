@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import net.secureconnect.runtime.rest.ProblemException;
 import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.wallet.support.KafkaConsumerGroups;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.containsString;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(KafkaConsumerGroups.class)
 @QuarkusTestResource(DynoxideTestResource.class)
 @QuarkusTestResource(OidcTestKeyResource.class)
 class ProblemJsonTest {

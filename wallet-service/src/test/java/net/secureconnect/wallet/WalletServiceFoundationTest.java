@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.wallet.support.KafkaConsumerGroups;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
 
@@ -13,6 +14,7 @@ import java.util.Set;
 /** wallet-service boots against the real Kafka broker and dynoxide and meets the platform contract. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(KafkaConsumerGroups.class)
 @QuarkusTestResource(DynoxideTestResource.class)
 @QuarkusTestResource(OidcTestKeyResource.class)
 class WalletServiceFoundationTest extends ServiceFoundationTests {

@@ -1,0 +1,111 @@
+package net.secureconnect.wallet.service;
+
+import net.secureconnect.contracts.AccountCreated;
+import net.secureconnect.contracts.CreditsPurchased;
+import net.secureconnect.contracts.CreditsRevoked;
+import net.secureconnect.contracts.Event;
+import net.secureconnect.contracts.EventIds;
+import net.secureconnect.contracts.UsageEvent;
+
+import java.util.Optional;
+
+/** Something that changes a wallet, with the key that makes it apply once. */
+public sealed interface Change {
+
+    String accountId();
+
+    /** The ledger entry's id: the same cause always yields the same id, so it is applied once. */
+    String entryId();
+
+    /** The id of the causing event, carried by the announcements as {@code causeEventId}. */
+    String cause();
+
+    /** The change an event asks for, or empty for events the wallet does not act on. */
+    static Optional<Change> of(Event event, long welcomeCredits) {
+        if (event instanceof UsageEvent usage) {
+            return Optional.of(new Usage(usage));
+        } else if (event instanceof CreditsPurchased purchase) {
+            return Optional.of(new Purchase(purchase));
+        } else if (event instanceof CreditsRevoked revocation) {
+            return Optional.of(new Revocation(revocation));
+        } else if (event instanceof AccountCreated created) {
+            return Optional.of(new Opening(created, welcomeCredits));
+        }
+        return Optional.empty();
+    }
+
+    record Usage(UsageEvent event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "usage:" + event.eventId();
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    record Purchase(CreditsPurchased event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        // Credited once per payment, whatever event id a retrying payment-service gave it.
+        public String entryId() {
+            return "purchase:" + event.paymentId();
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    record Revocation(CreditsRevoked event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "revocation:" + event.paymentId();
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    /** AccountCreated: opens the ledger once per account, with the welcome credits in force. */
+    record Opening(AccountCreated event, long welcomeCredits) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "opened";
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    /**
+     * An administrator's correction.
+     *
+     * @param credits     positive to add, negative to remove
+     * @param requestHash fingerprint of the request body, compared when the key is reused
+     */
+    record Adjustment(String accountId, String idempotencyKey, long credits, String reason, String requestHash)
+            implements Change {
+        public String entryId() {
+            return "adjustment:" + idempotencyKey;
+        }
+
+        public String cause() {
+            return EventIds.derive("adjustment", accountId, idempotencyKey);
+        }
+    }
+}

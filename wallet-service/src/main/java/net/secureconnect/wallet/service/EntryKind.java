@@ -1,0 +1,17 @@
+package net.secureconnect.wallet.service;
+
+/** What a ledger entry records. */
+public enum EntryKind {
+    /** The account was opened by AccountCreated, with the welcome credits (possibly 0). */
+    OPENED,
+    /** Usage charged (authorized and covered, or captured; a capture beyond the balance carries overdraft). */
+    USAGE,
+    /** An authorize the balance could not cover: nothing debited, UsageRejected published. */
+    USAGE_REJECTED,
+    /** Credits bought. */
+    PURCHASE,
+    /** Credits of a purchase taken back (refund, chargeback). */
+    REVOCATION,
+    /** Credits added or removed by an administrator. */
+    ADJUSTMENT
+}
