@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 import java.util.ArrayList;
@@ -81,7 +82,12 @@ public class TableProvisioner {
     void ensure(TableSpec spec) {
         String table = names.physical(spec);
         try {
-            dynamo.describeTable(b -> b.tableName(table));
+            TableDescription existing = dynamo.describeTable(b -> b.tableName(table)).table();
+            keyMismatch(spec, existing).ifPresent(problem -> {
+                // Another service (or an older version) owns a table of this name: using it would fail
+                // on every query, so refuse to become ready instead.
+                throw new IllegalStateException("table " + table + " " + problem);
+            });
             return;
         } catch (ResourceNotFoundException missing) {
             // fall through and create it
@@ -95,6 +101,17 @@ public class TableProvisioner {
         spec.ttlAttribute().ifPresent(attribute -> dynamo.updateTimeToLive(b -> b.tableName(table)
                 .timeToLiveSpecification(TimeToLiveSpecification.builder()
                         .attributeName(attribute).enabled(true).build())));
+    }
+
+    /** How an existing table's primary key differs from the spec, if it does. */
+    public static Optional<String> keyMismatch(TableSpec spec, TableDescription existing) {
+        List<String> expected = new ArrayList<>();
+        keySchema(spec.partitionKey(), spec.sortKey())
+                .forEach(k -> expected.add(k.attributeName() + " " + k.keyTypeAsString()));
+        List<String> actual = new ArrayList<>();
+        existing.keySchema().forEach(k -> actual.add(k.attributeName() + " " + k.keyTypeAsString()));
+        return expected.equals(actual) ? Optional.empty()
+                : Optional.of("has key " + actual + " but this service needs " + expected);
     }
 
     static CreateTableRequest createRequest(String table, TableSpec spec) {

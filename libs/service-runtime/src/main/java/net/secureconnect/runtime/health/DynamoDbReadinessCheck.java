@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /** Ready when DynamoDB answers and every table of this service exists and is ACTIVE. */
@@ -32,11 +33,15 @@ public class DynamoDbReadinessCheck implements HealthCheck {
         try {
             for (TableSpec spec : tables.tables()) {
                 String table = names.physical(spec);
-                TableStatus status = dynamo.describeTable(b -> b.tableName(table)).table().tableStatus();
+                TableDescription description = dynamo.describeTable(b -> b.tableName(table)).table();
+                TableStatus status = description.tableStatus();
                 response.withData(table, status.toString());
                 if (status != TableStatus.ACTIVE) {
                     response.down();
                 }
+                TableProvisioner.keyMismatch(spec, description).ifPresent(problem -> {
+                    response.down().withData(table, problem);
+                });
             }
         } catch (RuntimeException e) {
             response.down().withData("error", e.getClass().getSimpleName() + ": " + e.getMessage())
