@@ -1,7 +1,6 @@
 package net.secureconnect.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -82,7 +81,7 @@ class IdentityProvisioningIT {
         HttpResponse<String> first = Http.get(identity + "/v1/accounts/me", token);
         assertEquals(200, first.statusCode(), first.body());
         String accountId = Http.json(first).path("accountId").asText();
-        assertTrue(accountId.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"), accountId);
+        assertEquals(subject, accountId, "the account id is the OIDC subject (docs/identity.md)");
         assertEquals(0, Http.json(first).path("devices").size());
 
         HttpResponse<String> again = Http.get(identity + "/v1/accounts/me", token);

@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** Accounts: provisioning from the OIDC subject, ownership, usernames and deletion. */
 @ApplicationScoped
@@ -61,9 +60,10 @@ public class AccountService {
                                 + existing.get()));
             }
             Instant now = Instant.now();
-            Account fresh = Account.create(UUID.randomUUID().toString(), subject, now);
-            AccountCreated created = new AccountCreated(eventId(EventType.ACCOUNT_CREATED, fresh.accountId(),
-                    fresh.version()), now, fresh.accountId());
+            // The account id is the OIDC subject: every service reads it from the token without asking us.
+            Account fresh = Account.create(subject, subject, now);
+            AccountCreated created = new AccountCreated(eventId(EventType.ACCOUNT_CREATED, fresh, fresh.version()),
+                    now, fresh.accountId());
             try {
                 transactions.write(subjects.bind(subject, fresh.accountId(), now), accounts.create(fresh),
                         outbox.append(created, fresh.version()));
@@ -179,7 +179,7 @@ public class AccountService {
      * exactly there, as a crash would, and watch the sweeper finish the job.
      */
     public void beginDeletion(Account account) {
-        AccountDeleted deleted = new AccountDeleted(eventId(EventType.ACCOUNT_DELETED, account.accountId(),
+        AccountDeleted deleted = new AccountDeleted(eventId(EventType.ACCOUNT_DELETED, account,
                 account.nextVersion()), Instant.now(), account.accountId());
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(accounts.markDeleting(account));
@@ -202,8 +202,12 @@ public class AccountService {
         }
     }
 
-    /** Deterministic: the same (account, sequence) always gives the same id, so re-publishes dedupe. */
-    static String eventId(EventType type, String accountId, long seq) {
-        return EventIds.forCause(type, accountId, Long.toString(seq));
+    /**
+     * Deterministic: the same (account incarnation, sequence) always gives the same id, so re-publishes dedupe.
+     * The creation time names the incarnation: an account deleted and provisioned again by the same subject has
+     * the same id and restarts its versions, and its events must not collide with the old ones.
+     */
+    static String eventId(EventType type, Account account, long seq) {
+        return EventIds.forCause(type, account.accountId(), account.createdAt().toEpochMilli() + "." + seq);
     }
 }

@@ -66,7 +66,7 @@ public class DeviceService {
             int deviceId = account.nextDeviceId();
             List<Integer> after = account.withDevice(deviceId);
             Instant now = Instant.now();
-            DeviceAdded added = new DeviceAdded(AccountService.eventId(EventType.DEVICE_ADDED, account.accountId(),
+            DeviceAdded added = new DeviceAdded(AccountService.eventId(EventType.DEVICE_ADDED, account,
                     account.nextVersion()), now, account.accountId(), deviceId, keys.registrationId(), after);
             try {
                 transactions.write(
@@ -97,7 +97,7 @@ public class DeviceService {
             }
             List<Integer> after = account.withoutDevice(deviceId);
             DeviceRemoved removed = new DeviceRemoved(AccountService.eventId(EventType.DEVICE_REMOVED,
-                    account.accountId(), account.nextVersion()), Instant.now(), account.accountId(), deviceId, after);
+                    account, account.nextVersion()), Instant.now(), account.accountId(), deviceId, after);
             try {
                 transactions.write(
                         accounts.changeDevices(account, after, account.nextDeviceId()),
@@ -135,7 +135,7 @@ public class DeviceService {
         Account account = caller;
         for (int attempt = 0; attempt < AccountService.MAX_ATTEMPTS; attempt++) {
             IdentityKeyChanged event = new IdentityKeyChanged(AccountService.eventId(EventType.IDENTITY_KEY_CHANGED,
-                    account.accountId(), account.nextVersion()), Instant.now(), account.accountId(), deviceId,
+                    account, account.nextVersion()), Instant.now(), account.accountId(), deviceId,
                     KeyEncoding.encode(keys.identityKey()));
             try {
                 transactions.write(

@@ -59,6 +59,11 @@ public final class KafkaBroker {
                     .setConfigProp("auto.create.topics.enable", "false")
                     // One partition for group offsets: 50 take seconds to create on a 2-core machine.
                     .setConfigProp("offsets.topic.num.partitions", "1")
+                    // One broker: internal topics with the default 3 replicas are never created, and
+                    // consumer groups and transactions wait for them forever.
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
                     .build();
             cluster.format();
             cluster.startup();
