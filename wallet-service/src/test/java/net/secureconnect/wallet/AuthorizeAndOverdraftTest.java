@@ -5,8 +5,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import net.secureconnect.contracts.AccountSuspended;
 import net.secureconnect.contracts.BalanceChanged;
 import net.secureconnect.contracts.CreditsPurchased;
+import net.secureconnect.contracts.DeadLetterHeaders;
+import net.secureconnect.contracts.Topic;
 import net.secureconnect.contracts.UsageEvent;
 import net.secureconnect.contracts.UsageKind;
+import net.secureconnect.contracts.UsageMode;
 import net.secureconnect.contracts.UsageRejected;
 import net.secureconnect.contracts.UsageRejectionReason;
 import net.secureconnect.contracts.WalletStatus;
@@ -22,6 +25,7 @@ import net.secureconnect.wallet.support.TestKafka;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,7 @@ import static net.secureconnect.wallet.UsageCaptureTest.WAIT;
 import static net.secureconnect.wallet.support.LedgerTable.number;
 import static net.secureconnect.wallet.support.LedgerTable.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Authorize is refused (and the refusal recorded) when the balance is short; capture goes to zero with overdraft. */
 @QuarkusTest
@@ -109,5 +114,55 @@ class AuthorizeAndOverdraftTest {
         assertEquals(1, number(LedgerTable.wallet(account), "overdraft"));
         assertEquals(overdraftBefore + 1, Metrics.value("wallet_overdraft_credits_total"));
         assertEquals(0, tap.events(account, UsageRejected.class).size());
+    }
+
+    @Test
+    void aReleaseGivesBackWhatItsAuthorizationTookOnceAndNothingForARefusal() {
+        String account = TestEvents.newAccount();
+        tap.awaitBalance(UsageCaptureTest.paid(TestEvents.purchase(account, 4)), WAIT);
+        UsageEvent upload = TestEvents.authorize(account, UsageKind.FILE_TRANSFER, 1);
+        tap.awaitBalance(sent(upload), WAIT);
+
+        // Two release events for the one authorization (a retried sweep), one of them redelivered.
+        UsageEvent release = release(upload);
+        UsageEvent again = release(upload);
+        TestKafka.send(release);
+        TestKafka.send(again);
+        TestKafka.send(release);
+        BalanceChanged given = tap.awaitBalance(release, WAIT);
+        assertEquals(3, given.delta());
+        assertEquals(4, given.wallet().balance());
+
+        // A release of a refused authorization gives nothing back and is parked with its reason.
+        UsageEvent minute = TestEvents.authorize(account, UsageKind.CALL_MINUTE, 1);
+        TestKafka.send(minute);
+        tap.await(account, UsageRejected.class, event -> event.usageEventId().equals(minute.eventId()), WAIT);
+        UsageEvent nothing = release(minute);
+        TestKafka.send(nothing);
+        EventTap.Received parked = tap.await(account,
+                record -> record.topic().equals(Topic.USAGE_EVENTS.deadLetterTopic()), WAIT);
+        assertTrue(parked.headers().get(DeadLetterHeaders.DETAIL).startsWith("NOTHING_TO_RELEASE"),
+                parked.headers().toString());
+
+        UsageEvent message = TestEvents.capture(account, UsageKind.MESSAGE, 1);
+        assertEquals(3, tap.awaitBalance(sent(message), WAIT).wallet().balance());
+        List<Map<String, AttributeValue>> ledger = LedgerTable.entries(account);
+        assertEquals(List.of("PURCHASE", "USAGE", "RELEASE", "USAGE_REJECTED", "USAGE"),
+                ledger.stream().map(entry -> string(entry, "kind")).toList());
+        assertEquals("release:" + upload.eventId(), string(ledger.get(2), "entryId"));
+        assertEquals(3, number(ledger.get(2), "amount"));
+        assertEquals(0, tap.events(account, BalanceChanged.class).stream()
+                .filter(event -> event.causeEventId().equals(again.eventId())).count(), "released once");
+    }
+
+    private static UsageEvent sent(UsageEvent event) {
+        TestKafka.send(event);
+        return event;
+    }
+
+    private static UsageEvent release(UsageEvent authorization) {
+        return new UsageEvent(TestEvents.newId("rel"), Instant.now(), authorization.accountId(),
+                authorization.kind(), authorization.units(), UsageMode.RELEASE, authorization.eventId(),
+                "media-service");
     }
 }

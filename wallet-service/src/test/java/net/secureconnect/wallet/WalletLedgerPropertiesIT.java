@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The wallet as a black box (the packaged service on the real broker and dynoxide) under random interleavings
- * of authorize and capture usage, purchases, revocations and account openings for several accounts, with
+ * of authorize and capture usage, releases of authorizations, purchases, revocations and account openings for
+ * several accounts, with
  * duplicates and replays of earlier stretches. For every account: one ledger entry per distinct cause, the
  * balance equal to the sum of the ledger and to a reference model fed the same events in the order the wallet
  * applied them (an order the test checks against each topic's order), never negative, every entry announced,
@@ -46,7 +47,8 @@ class WalletLedgerPropertiesIT {
 
     /**
      * One generated step. {@code type}: 0-3 usage, 4-5 purchase, 6 revocation, 7 opening, 8 duplicate of the
-     * step {@code back} places earlier, 9 replay of the last {@code back} steps.
+     * step {@code back} places earlier, 9 replay of the last {@code back} steps, 10 release of an earlier
+     * authorization of the account ({@code back} authorizations ago; an unknown one if there is none).
      */
     record Step(int type, int account, UsageKind kind, UsageMode mode, int amount, int back) {
     }
@@ -60,10 +62,10 @@ class WalletLedgerPropertiesIT {
     @Provide
     Arbitrary<List<Step>> scenarios() {
         Arbitrary<Step> step = Combinators.combine(
-                Arbitraries.integers().between(0, 9),
+                Arbitraries.integers().between(0, 10),
                 Arbitraries.integers().between(0, 2),
                 Arbitraries.of(UsageKind.class),
-                Arbitraries.of(UsageMode.class),
+                Arbitraries.of(UsageMode.AUTHORIZE, UsageMode.CAPTURE),
                 Arbitraries.integers().between(1, 12),
                 Arbitraries.integers().between(1, 6)).as(Step::new);
         return step.list().ofMinSize(5).ofMaxSize(45);
@@ -83,7 +85,7 @@ class WalletLedgerPropertiesIT {
                         .sent(event);
                 acks.add(TestKafka.sendAsync(event));
             }
-            if (step.type() < 8) {
+            if (step.type() < 8 || step.type() == 10) {
                 sent.addAll(events);
             }
         }
@@ -119,7 +121,20 @@ class WalletLedgerPropertiesIT {
             }
             case 7 -> List.of(new AccountCreated("acc-" + id, now, account));
             case 8 -> sent.isEmpty() ? List.of() : List.of(sent.get(Math.max(0, sent.size() - step.back())));
-            default -> List.copyOf(sent.subList(Math.max(0, sent.size() - step.back()), sent.size()));
+            case 9 -> List.copyOf(sent.subList(Math.max(0, sent.size() - step.back()), sent.size()));
+            default -> {
+                List<UsageEvent> authorizations = sent.stream()
+                        .filter(event -> event instanceof UsageEvent usage && usage.mode() == UsageMode.AUTHORIZE
+                                && usage.accountId().equals(account))
+                        .map(UsageEvent.class::cast).toList();
+                if (authorizations.isEmpty()) {
+                    yield List.of(new UsageEvent("rel-" + id, now, account, UsageKind.FILE_TRANSFER, 1,
+                            UsageMode.RELEASE, "use-unknown-" + id, "media-service"));
+                }
+                UsageEvent released = authorizations.get(Math.max(0, authorizations.size() - step.back()));
+                yield List.of(new UsageEvent("rel-" + id, now, account, released.kind(), released.units(),
+                        UsageMode.RELEASE, released.eventId(), "media-service"));
+            }
         };
     }
 

@@ -7,7 +7,8 @@ import java.time.Instant;
  * CALL_MINUTE, media publishes FILE_TRANSFER; the wallet applies each event id once.
  *
  * @param units   how many units of {@code kind} (minutes, envelopes, uploads)
- * @param causeId what the producer charged for: the envelope id, call id plus minute, or upload id
+ * @param causeId what the producer charged for: the envelope id, call id plus minute, or upload id; for
+ *                {@link UsageMode#RELEASE}, the event id of the AUTHORIZE it gives back
  * @param source  the producing service, e.g. {@code relay-service}
  */
 public record UsageEvent(

@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import net.secureconnect.payment.config.PaymentConfig;
 import net.secureconnect.payment.service.Payment;
-import net.secureconnect.runtime.rest.ProblemException;
-import org.jboss.logging.Logger;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -37,7 +34,6 @@ public class RazorpayGateway implements PaymentGateway {
     public static final String NAME = "razorpay";
     public static final String SIGNATURE_HEADER = "x-razorpay-signature";
     public static final String EVENT_ID_HEADER = "x-razorpay-event-id";
-    private static final Logger LOG = Logger.getLogger(RazorpayGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PaymentConfig.Razorpay config;
@@ -85,29 +81,11 @@ public class RazorpayGateway implements PaymentGateway {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(order.toString()))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw unavailable("Razorpay unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted");
+        JsonNode body = GatewayCall.send(http, request, "Razorpay", payment.paymentId());
+        if (!body.path("id").isTextual()) {
+            throw GatewayCall.unavailable("Razorpay's order lacks an id");
         }
-        try {
-            JsonNode body = JSON.readTree(response.body());
-            if (response.statusCode() / 100 != 2) {
-                LOG.warnf("Razorpay refused the order of payment %s: HTTP %d %s", payment.paymentId(),
-                        response.statusCode(), body.path("error").path("code").asText());
-                throw unavailable("Razorpay answered " + response.statusCode());
-            }
-            if (!body.path("id").isTextual()) {
-                throw unavailable("Razorpay's order lacks an id");
-            }
-            return new Checkout(body.get("id").asText(), publicBaseUrl + "/razorpay/checkout/" + payment.paymentId());
-        } catch (IOException e) {
-            throw unavailable("Razorpay's answer is not JSON");
-        }
+        return new Checkout(body.get("id").asText(), publicBaseUrl + "/razorpay/checkout/" + payment.paymentId());
     }
 
     @Override
@@ -186,10 +164,6 @@ public class RazorpayGateway implements PaymentGateway {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every JRE has HmacSHA256", e);
         }
-    }
-
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(502, "GATEWAY_UNAVAILABLE", "Payment gateway unavailable", detail);
     }
 
     private static String text(JsonNode node) {

@@ -1,20 +1,15 @@
 package net.secureconnect.payment.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import net.secureconnect.payment.config.PaymentConfig;
 import net.secureconnect.payment.service.Payment;
-import net.secureconnect.runtime.rest.ProblemException;
-import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -32,8 +27,6 @@ import java.util.stream.Collectors;
 public class StripeGateway implements PaymentGateway {
 
     public static final String NAME = "stripe";
-    private static final Logger LOG = Logger.getLogger(StripeGateway.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PaymentConfig.Stripe config;
     private final HttpClient http;
@@ -87,31 +80,11 @@ public class StripeGateway implements PaymentGateway {
                 .header("Idempotency-Key", "checkout-" + payment.paymentId())
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw unavailable("Stripe unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted");
+        JsonNode body = GatewayCall.send(http, request, "Stripe", payment.paymentId());
+        if (!body.path("id").isTextual() || !body.path("url").isTextual()) {
+            throw GatewayCall.unavailable("Stripe's checkout session lacks id or url");
         }
-        try {
-            JsonNode body = JSON.readTree(response.body());
-            if (response.statusCode() / 100 != 2) {
-                // Stripe's error object: type and code only (the message may echo request data).
-                LOG.warnf("Stripe refused checkout of payment %s: HTTP %d %s/%s", payment.paymentId(),
-                        response.statusCode(), body.path("error").path("type").asText(),
-                        body.path("error").path("code").asText());
-                throw unavailable("Stripe answered " + response.statusCode());
-            }
-            if (!body.path("id").isTextual() || !body.path("url").isTextual()) {
-                throw unavailable("Stripe's checkout session lacks id or url");
-            }
-            return new Checkout(body.get("id").asText(), body.get("url").asText());
-        } catch (IOException e) {
-            throw unavailable("Stripe's answer is not JSON");
-        }
+        return new Checkout(body.get("id").asText(), body.get("url").asText());
     }
 
     @Override
@@ -120,10 +93,6 @@ public class StripeGateway implements PaymentGateway {
                 new IllegalStateException("payment.stripe.webhook-secret is not set"));
         StripeSignature.verify(secret, headers.get(StripeSignature.HEADER), rawBody, clock.instant());
         return StripeEvents.read(rawBody);
-    }
-
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(502, "GATEWAY_UNAVAILABLE", "Payment gateway unavailable", detail);
     }
 
     private static String encode(Map<String, String> form) {

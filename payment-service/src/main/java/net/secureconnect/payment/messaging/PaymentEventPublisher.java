@@ -1,20 +1,18 @@
 package net.secureconnect.payment.messaging;
 
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.Event;
 import net.secureconnect.contracts.Topic;
 import net.secureconnect.contracts.kafka.EventSerializer;
 import net.secureconnect.payment.config.PaymentConfig;
+import net.secureconnect.runtime.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +25,12 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PaymentEventPublisher {
 
-    private final Map<String, Object> settings;
+    private final KafkaClientSettings settings;
     private final Duration timeout;
     private volatile Producer<String, Event> producer;
 
-    public PaymentEventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings,
-                                 PaymentConfig config) {
-        this.settings = Map.copyOf(kafkaSettings);
+    public PaymentEventPublisher(KafkaClientSettings settings, PaymentConfig config) {
+        this.settings = settings;
         this.timeout = config.outbox().publishTimeout();
     }
 
@@ -55,17 +52,8 @@ public class PaymentEventPublisher {
         if (current == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> props = new HashMap<>();
-                    settings.forEach((k, v) -> {
-                        if (ProducerConfig.configNames().contains(k)) {
-                            props.put(k, v);
-                        }
-                    });
-                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                    Map<String, Object> props = settings.producer("payment-service-outbox");
                     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class.getName());
-                    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-                    props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "payment-service-outbox");
                     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
                     producer = new KafkaProducer<>(props);
                 }

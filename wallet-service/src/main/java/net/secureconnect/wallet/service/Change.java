@@ -6,6 +6,7 @@ import net.secureconnect.contracts.CreditsRevoked;
 import net.secureconnect.contracts.Event;
 import net.secureconnect.contracts.EventIds;
 import net.secureconnect.contracts.UsageEvent;
+import net.secureconnect.contracts.UsageMode;
 
 import java.util.Optional;
 
@@ -22,7 +23,9 @@ public sealed interface Change {
 
     /** The change an event asks for, or empty for events the wallet does not act on. */
     static Optional<Change> of(Event event, long welcomeCredits) {
-        if (event instanceof UsageEvent usage) {
+        if (event instanceof UsageEvent usage && usage.mode() == UsageMode.RELEASE) {
+            return Optional.of(new Release(usage, null));
+        } else if (event instanceof UsageEvent usage) {
             return Optional.of(new Usage(usage));
         } else if (event instanceof CreditsPurchased purchase) {
             return Optional.of(new Purchase(purchase));
@@ -46,6 +49,40 @@ public sealed interface Change {
         public String cause() {
             return event.eventId();
         }
+    }
+
+    /**
+     * Gives back what the AUTHORIZE named by {@code event.causeId()} debited. Keyed by that authorization, so
+     * it is credited once however many RELEASE events name it.
+     *
+     * @param held what the authorization's entry debited (positive), 0 if it debited nothing or does not
+     *             exist, null until {@link PostingService} has looked it up
+     */
+    record Release(UsageEvent event, Long held) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return releaseEntryId(event.causeId());
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+
+        /** The ledger entry of the authorization it gives back. */
+        public String authorizationEntryId() {
+            return "usage:" + event.causeId();
+        }
+
+        public Release withHeld(long credits) {
+            return new Release(event, credits);
+        }
+    }
+
+    static String releaseEntryId(String authorizationEventId) {
+        return "release:" + authorizationEventId;
     }
 
     record Purchase(CreditsPurchased event) implements Change {

@@ -8,6 +8,8 @@ public enum EntryKind {
     USAGE,
     /** An authorize the balance could not cover: nothing debited, UsageRejected published. */
     USAGE_REJECTED,
+    /** An authorization given back (RELEASE): the action it paid for never happened. */
+    RELEASE,
     /** Credits bought. */
     PURCHASE,
     /** Credits of a purchase taken back (refund, chargeback). */

@@ -1,7 +1,9 @@
 package net.secureconnect.wallet.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.contracts.UsageMode;
 import net.secureconnect.wallet.config.WalletConfig;
+import net.secureconnect.wallet.repository.LedgerStore;
 import net.secureconnect.wallet.repository.WalletStore;
 import net.secureconnect.wallet.repository.WalletStore.CommitConflict;
 import org.jboss.logging.Logger;
@@ -27,6 +29,7 @@ public class PostingService {
     static final int MAX_TRANSACTION_ITEMS = 100;
 
     private final WalletStore store;
+    private final LedgerStore ledger;
     private final WalletCache cache;
     private final WalletPolicy policy;
     private final WalletMetrics metrics;
@@ -35,9 +38,10 @@ public class PostingService {
     private final long maxBackoffMillis;
     private final Clock clock = Clock.systemUTC();
 
-    public PostingService(WalletStore store, WalletCache cache, WalletPolicy policy, WalletMetrics metrics,
-                          WalletConfig config) {
+    public PostingService(WalletStore store, LedgerStore ledger, WalletCache cache, WalletPolicy policy,
+                          WalletMetrics metrics, WalletConfig config) {
         this.store = store;
+        this.ledger = ledger;
         this.cache = cache;
         this.policy = policy;
         this.metrics = metrics;
@@ -111,15 +115,29 @@ public class PostingService {
             Wallet current = before;
             List<LedgerEntry> entries = new ArrayList<>(pending.size());
             List<Result> outcomes = new ArrayList<>(pending.size());
-            for (Change change : pending) {
+            List<Change> resolved;
+            try {
+                resolved = resolveReleases(accountId, pending);
+            } catch (SdkException e) {
+                backoff = waitToRetry("read authorization", e, backoff);
+                continue;
+            }
+            for (Change change : resolved) {
+                if (change instanceof Change.Release release && release.held() == null) {
+                    // Its authorization is earlier in this very chunk: what that entry debits is given back.
+                    change = release.withHeld(entries.stream()
+                            .filter(entry -> entry.entryId().equals(release.authorizationEntryId()))
+                            .findFirst().map(PostingService::debitedByAuthorization).orElse(0L));
+                }
                 WalletPolicy.Outcome outcome = policy.apply(current, change, now);
+                Change original = pending.get(outcomes.size());
                 if (outcome instanceof WalletPolicy.Applied applied) {
                     entries.add(applied.entry());
-                    outcomes.add(new Posted(change, applied.entry()));
+                    outcomes.add(new Posted(original, applied.entry()));
                     current = applied.after();
                 } else {
                     WalletPolicy.Refused refused = (WalletPolicy.Refused) outcome;
-                    outcomes.add(new Refused(change, refused.code(), refused.detail()));
+                    outcomes.add(new Refused(original, refused.code(), refused.detail()));
                 }
             }
             if (entries.isEmpty()) {
@@ -159,6 +177,31 @@ public class PostingService {
                 backoff = waitToRetry("commit", e, backoff);
             }
         }
+    }
+
+    /**
+     * Each release with what its authorization debited, read from the ledger; left unresolved (null) when the
+     * authorization is not stored yet but comes earlier in {@code changes}, which the caller resolves in order.
+     */
+    private List<Change> resolveReleases(String accountId, List<Change> changes) {
+        List<Change> resolved = new ArrayList<>(changes.size());
+        Set<String> earlier = new HashSet<>();
+        for (Change change : changes) {
+            if (change instanceof Change.Release release && !earlier.contains(release.authorizationEntryId())) {
+                change = release.withHeld(ledger.find(accountId, release.authorizationEntryId())
+                        .map(PostingService::debitedByAuthorization).orElse(0L));
+            }
+            earlier.add(change.entryId());
+            resolved.add(change);
+        }
+        return resolved;
+    }
+
+    /** What an AUTHORIZE entry took from the balance; 0 for anything else (a refusal, a capture). */
+    private static long debitedByAuthorization(LedgerEntry entry) {
+        boolean authorized = entry.kind() == EntryKind.USAGE && entry.usage() != null
+                && entry.usage().mode() == UsageMode.AUTHORIZE;
+        return authorized ? -entry.amount() : 0;
     }
 
     private long waitToRetry(String what, RuntimeException e, long backoff) throws InterruptedException {

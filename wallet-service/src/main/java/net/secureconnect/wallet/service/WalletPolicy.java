@@ -43,9 +43,19 @@ public class WalletPolicy {
     public Outcome apply(Wallet wallet, Change change, Instant at) {
         if (change instanceof Change.Usage usage) {
             return usage(wallet, usage, at);
+        } else if (change instanceof Change.Release release) {
+            if (release.held() == null) {
+                throw new IllegalArgumentException("a release must be resolved against its authorization first");
+            }
+            if (release.held() <= 0) {
+                return new Refused("NOTHING_TO_RELEASE", "authorization " + release.event().causeId()
+                        + " is unknown, was refused or debited nothing");
+            }
+            return credit(wallet, change, EntryKind.RELEASE, release.held(), at, null, null, null,
+                    usageOf(release.event(), null));
         } else if (change instanceof Change.Purchase purchase) {
             return credit(wallet, change, EntryKind.PURCHASE, purchase.event().credits(), at,
-                    purchase.event().paymentId(), null, null);
+                    purchase.event().paymentId(), null, null, null);
         } else if (change instanceof Change.Revocation revocation) {
             long credits = revocation.event().credits();
             long debit = Math.min(wallet.balance(), credits);
@@ -53,14 +63,14 @@ public class WalletPolicy {
             return applied(wallet, change, EntryKind.REVOCATION, -debit, credits - debit, at, null,
                     revocation.event().paymentId(), revocation.event().reason().name(), null);
         } else if (change instanceof Change.Opening opening) {
-            return credit(wallet, change, EntryKind.OPENED, opening.welcomeCredits(), at, null, null, null);
+            return credit(wallet, change, EntryKind.OPENED, opening.welcomeCredits(), at, null, null, null, null);
         } else if (change instanceof Change.Adjustment adjustment) {
             if (adjustment.credits() < 0 && wallet.balance() < -adjustment.credits()) {
                 return new Refused("INSUFFICIENT_CREDITS", "the balance is " + wallet.balance()
                         + ", the adjustment removes " + -adjustment.credits());
             }
             return credit(wallet, change, EntryKind.ADJUSTMENT, adjustment.credits(), at, null,
-                    adjustment.reason(), adjustment.requestHash());
+                    adjustment.reason(), adjustment.requestHash(), null);
         }
         throw new IllegalArgumentException("unknown change " + change.getClass().getSimpleName());
     }
@@ -84,11 +94,11 @@ public class WalletPolicy {
     }
 
     private Outcome credit(Wallet wallet, Change change, EntryKind kind, long credits, Instant at,
-                           String paymentId, String note, String requestHash) {
+                           String paymentId, String note, String requestHash, LedgerEntry.Usage usage) {
         if (credits > 0 && wallet.balance() > Long.MAX_VALUE - credits) {
             return new Refused("BALANCE_OVERFLOW", "crediting " + credits + " would overflow the balance");
         }
-        return applied(wallet, change, kind, credits, 0, at, null, paymentId, note, requestHash);
+        return applied(wallet, change, kind, credits, 0, at, usage, paymentId, note, requestHash);
     }
 
     private Applied applied(Wallet wallet, Change change, EntryKind kind, long amount, long overdraft, Instant at,

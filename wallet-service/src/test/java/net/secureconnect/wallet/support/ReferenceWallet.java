@@ -1,5 +1,8 @@
 package net.secureconnect.wallet.support;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageMode;
 
@@ -10,6 +13,8 @@ import net.secureconnect.contracts.UsageMode;
 public final class ReferenceWallet {
 
     private final PriceList prices = PriceList.defaults();
+    /** What each applied authorization (by its event id) debited: what a release of it gives back. */
+    private final Map<String, Long> authorized = new HashMap<>();
     private long balance;
 
     /** What the service must have recorded for one entry. */
@@ -20,14 +25,29 @@ public final class ReferenceWallet {
         return balance;
     }
 
-    public Expected usage(net.secureconnect.contracts.UsageKind kind, int units, UsageMode mode) {
+    public Expected usage(String eventId, net.secureconnect.contracts.UsageKind kind, int units, UsageMode mode) {
         long cost = prices.price(kind) * units;
         if (mode == UsageMode.AUTHORIZE && balance < cost) {
             return new Expected(0, balance, 0, true);
         }
         long debit = Math.min(balance, cost);
         balance -= debit;
+        if (mode == UsageMode.AUTHORIZE) {
+            authorized.put(eventId, debit);
+        }
         return new Expected(-debit, balance, cost - debit, false);
+    }
+
+    /** What releasing this authorization gives back: what it debited, 0 if it was refused or is unknown. */
+    public long held(String authorizationEventId) {
+        return authorized.getOrDefault(authorizationEventId, 0L);
+    }
+
+    /** A release the wallet records (only when {@link #held} is positive). */
+    public Expected release(String authorizationEventId) {
+        long held = held(authorizationEventId);
+        balance += held;
+        return new Expected(held, balance, 0, false);
     }
 
     public Expected purchase(long credits) {
