@@ -14,7 +14,7 @@ public class MediaTables implements TableCatalog {
     @Override
     public List<TableSpec> tables() {
         return List.of(
-            // Metadata only; the encrypted bytes are in the object store. Slots expire.
-            TableSpec.of("media", Key.string("mediaId")).withTtl("expiresAt"));
+            // Metadata only; the encrypted bytes are in the object store. The sweep acts on dueAt; the TTL is a backstop.
+            TableSpec.of(MediaStore.TABLE, Key.string(MediaStore.MEDIA_ID)).withTtl(MediaStore.EXPIRES_AT));
     }
 }

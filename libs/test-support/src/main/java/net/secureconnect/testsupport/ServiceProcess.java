@@ -1,0 +1,163 @@
+package net.secureconnect.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged SecureConnect service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a child process
+ * against the test JVM's Kafka broker and dynoxide, verifying tokens with the test key — so a failsafe test can
+ * run several instances, kill one like a crash would ({@code kill -9}) and start it again on the same port.
+ * Generalised from wallet-service's {@code WalletProcess}.
+ */
+public final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static int launches;
+
+    private final String name;
+    private final Path jar;
+    private final Map<String, String> settings;
+    private final int port;
+    private Path log;
+    private Process process;
+
+    private ServiceProcess(String name, Path jar, Map<String, String> settings, int port) {
+        this.name = name;
+        this.jar = jar;
+        this.settings = settings;
+        this.port = port;
+    }
+
+    /**
+     * Starts {@code jar} with the shared test settings plus {@code extra} ({@code -Dkey=value}) on a free port and
+     * waits until {@code /q/health/ready} answers 200.
+     */
+    public static ServiceProcess start(String name, Path jar, Map<String, String> extra) {
+        Map<String, String> settings = new TreeMap<>();
+        settings.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
+        settings.put("quarkus.dynamodb.endpoint-override", Dynoxide.endpoint());
+        settings.put("quarkus.dynamodb.aws.credentials.type", "static");
+        settings.put("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test");
+        settings.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test");
+        settings.put("quarkus.oidc.auth-server-url", "");
+        settings.put("quarkus.oidc.public-key", TestTokens.publicKeyBase64());
+        settings.put("quarkus.oidc.token.issuer", TestTokens.ISSUER);
+        settings.put("quarkus.log.category.\"org.apache.kafka\".level", "WARN");
+        settings.putAll(extra);
+        int port = LocalTools.freePort();
+        settings.put("quarkus.http.port", Integer.toString(port));
+        ServiceProcess service = new ServiceProcess(name, jar, settings, port);
+        service.launch();
+        return service;
+    }
+
+    private void launch() {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " missing: package the service first");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(LocalTools.javaExecutable());
+        command.add("-Xmx384m");
+        command.add("-XX:TieredStopAtLevel=1");
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        synchronized (ServiceProcess.class) {
+            log = Path.of(System.getProperty("user.dir"), "target", "it-" + name + "-" + (++launches) + ".log");
+        }
+        process = ChildProcesses.start(name, command, log);
+        Process started = process;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!ready()) {
+            if (!started.isAlive()) {
+                throw new IllegalStateException(name + " exited: " + LocalTools.tail(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not ready after 180 s: " + LocalTools.tail(log));
+            }
+            LocalTools.sleep(200);
+        }
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** GET of a path (e.g. {@code /q/metrics}) as text. */
+    public String get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no close — what a crash leaves behind. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: a graceful shutdown. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    /** Starts the service again with the same settings and port (after {@link #kill} or {@link #stop}). */
+    public void restart() {
+        if (process.isAlive()) {
+            stop();
+        }
+        launch();
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package net.secureconnect.media.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import net.secureconnect.media.model.MediaItem;
+import net.secureconnect.media.service.MediaService;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Encrypted attachments. The caller's account is the token's subject. The bytes go straight between the client
+ * and the object store through presigned URLs; this API only hands out slots and URLs, and charges.
+ */
+@Path("/media")
+@Tag(name = "media")
+@SecurityRequirement(name = "SecurityScheme")
+@Produces(MediaType.APPLICATION_JSON)
+public class MediaResource {
+
+    /** Media ids: 24 base64url characters (18 random bytes). */
+    static final String MEDIA_ID = "[A-Za-z0-9_-]{24}";
+
+    private final MediaService media;
+    private final JsonWebToken token;
+
+    public MediaResource(MediaService media, JsonWebToken token) {
+        this.media = media;
+        this.token = token;
+    }
+
+    /** The declared size of the ciphertext to upload. */
+    public record UploadRequest(@NotNull @Min(1) @Max(Long.MAX_VALUE) Long size) {
+    }
+
+    public record UploadView(String mediaId, String method, String uploadUrl, Map<String, String> headers,
+                             Instant urlExpiresAt, Instant uploadBy) {
+    }
+
+    public record MediaView(String mediaId, long size, String state, Instant availableUntil) {
+        static MediaView of(MediaItem item) {
+            return new MediaView(item.mediaId(), item.size(), item.state().name(), item.dueAt());
+        }
+    }
+
+    public record DownloadView(String mediaId, String downloadUrl) {
+    }
+
+    @POST
+    @Path("uploads")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Pay for one file transfer (3 credits by default) and get a presigned PUT URL")
+    @APIResponse(responseCode = "201", description = "The slot and where to PUT exactly `size` bytes")
+    @APIResponse(responseCode = "400", description = "Malformed body or size (MALFORMED_JSON, VALIDATION_FAILED)")
+    @APIResponse(responseCode = "402", description = "The balance cannot pay (INSUFFICIENT_CREDITS); nothing charged")
+    @APIResponse(responseCode = "413", description = "Declared size over the limit (MEDIA_TOO_LARGE)")
+    @APIResponse(responseCode = "503", description = "The wallet did not answer (WALLET_UNAVAILABLE)")
+    public Response upload(@NotNull @Valid UploadRequest request) {
+        MediaService.Upload upload = media.startUpload(token.getSubject(), request.size());
+        UploadView view = new UploadView(upload.item().mediaId(), "PUT", upload.url().toString(),
+                Map.of("Content-Length", Long.toString(request.size())), upload.urlExpiresAt(), upload.item().dueAt());
+        return Response.created(URI.create("/media/" + upload.item().mediaId())).entity(view).build();
+    }
+
+    @POST
+    @Path("uploads/{mediaId}/complete")
+    @Operation(summary = "Confirm the upload: checks the stored size, makes the file available; idempotent")
+    @APIResponse(responseCode = "200", description = "Available (also on a repeated call, charged once)")
+    @APIResponse(responseCode = "403", description = "Not the uploader (NOT_MEDIA_OWNER)")
+    @APIResponse(responseCode = "404", description = "Unknown id (MEDIA_NOT_FOUND)")
+    @APIResponse(responseCode = "409", description = "Nothing or the wrong size stored (UPLOAD_INCOMPLETE, SIZE_MISMATCH)")
+    @APIResponse(responseCode = "410", description = "Expired or removed (MEDIA_GONE)")
+    public MediaView complete(@PathParam("mediaId") @Pattern(regexp = MEDIA_ID) String mediaId) {
+        return MediaView.of(media.complete(token.getSubject(), mediaId));
+    }
+
+    @GET
+    @Path("{mediaId}")
+    @Operation(summary = "A short-lived presigned GET URL for an available file")
+    @APIResponse(responseCode = "200", description = "Where to GET the ciphertext")
+    @APIResponse(responseCode = "404", description = "Unknown, not yet complete, or removed (MEDIA_NOT_FOUND)")
+    public DownloadView download(@PathParam("mediaId") @Pattern(regexp = MEDIA_ID) String mediaId) {
+        return new DownloadView(mediaId, media.downloadUrl(mediaId).toString());
+    }
+
+    @DELETE
+    @Path("{mediaId}")
+    @Operation(summary = "Remove a file early, or cancel an upload (its hold is given back)")
+    @APIResponse(responseCode = "204", description = "Removed (also when already removed)")
+    @APIResponse(responseCode = "403", description = "Not the uploader (NOT_MEDIA_OWNER)")
+    @APIResponse(responseCode = "404", description = "Unknown id (MEDIA_NOT_FOUND)")
+    public void delete(@PathParam("mediaId") @Pattern(regexp = MEDIA_ID) String mediaId) {
+        media.delete(token.getSubject(), mediaId);
+    }
+}
