@@ -24,11 +24,11 @@ class RelayServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("messages");
+        return Set.of("relay-queue", "relay-envelopes");
     }
 
     @Override
     protected Map<String, Boolean> topics() {
-        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "accounts", false, "balances.dead-letter", false, "usage-rejected.dead-letter", false, "accounts.dead-letter", false);
+        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "accounts", false, "balances.dead-letter", false, "usage-rejected.dead-letter", false, "accounts.dead-letter", false, "relay-deliveries", false);
     }
 }

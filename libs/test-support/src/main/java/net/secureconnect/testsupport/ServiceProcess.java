@@ -29,6 +29,8 @@ public final class ServiceProcess {
     private final Path jar;
     private final Map<String, String> settings;
     private final int port;
+    /** JVM options; tests default to a small heap and quick start, a benchmark passes its own. */
+    private List<String> jvmOptions = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
     private Path log;
     private Process process;
 
@@ -44,6 +46,11 @@ public final class ServiceProcess {
      * waits until {@code /q/health/ready} answers 200.
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> extra) {
+        return start(name, jar, extra, null);
+    }
+
+    /** As {@link #start(String, Path, Map)} with these JVM options instead of the test defaults (null: defaults). */
+    public static ServiceProcess start(String name, Path jar, Map<String, String> extra, List<String> jvmOptions) {
         Map<String, String> settings = new TreeMap<>();
         settings.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
         settings.put("quarkus.dynamodb.endpoint-override", Dynoxide.endpoint());
@@ -58,6 +65,9 @@ public final class ServiceProcess {
         int port = LocalTools.freePort();
         settings.put("quarkus.http.port", Integer.toString(port));
         ServiceProcess service = new ServiceProcess(name, jar, settings, port);
+        if (jvmOptions != null) {
+            service.jvmOptions = List.copyOf(jvmOptions);
+        }
         service.launch();
         return service;
     }
@@ -68,8 +78,7 @@ public final class ServiceProcess {
         }
         List<String> command = new ArrayList<>();
         command.add(LocalTools.javaExecutable());
-        command.add("-Xmx384m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
@@ -112,6 +121,11 @@ public final class ServiceProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** The operating system's id of the running process (for jcmd, /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean alive() {

@@ -42,6 +42,11 @@ public final class TestTokens {
         return build(username, Instant.now(), Duration.ofMinutes(5), Set.of(roles), testKey().getRsaPrivateKey());
     }
 
+    /** A valid token that expires after {@code lifetime} (e.g. to see a connection closed on expiry). */
+    public static String expiringIn(String username, Duration lifetime, String... roles) {
+        return build(username, Instant.now(), lifetime, Set.of(roles), testKey().getRsaPrivateKey());
+    }
+
     /** A token that expired a minute ago. */
     public static String expired(String username, String... roles) {
         return build(username, Instant.now().minus(Duration.ofMinutes(6)), Duration.ofMinutes(5), Set.of(roles),

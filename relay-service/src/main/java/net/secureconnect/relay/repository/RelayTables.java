@@ -3,6 +3,7 @@ package net.secureconnect.relay.repository;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.runtime.dynamodb.TableCatalog;
 import net.secureconnect.runtime.dynamodb.TableSpec;
+import net.secureconnect.runtime.dynamodb.TableSpec.Index;
 import net.secureconnect.runtime.dynamodb.TableSpec.Key;
 
 import java.util.List;
@@ -11,10 +12,19 @@ import java.util.List;
 @ApplicationScoped
 public class RelayTables implements TableCatalog {
 
+    /** Per-device offline queue: {@code destination} = account#device, {@code ackId} sorts oldest first. */
+    public static final String QUEUE = "relay-queue";
+    /** One row per accepted envelope: de-duplication of resends and the usage outbox (sparse GSI {@code outbox}). */
+    public static final String ENVELOPES = "relay-envelopes";
+    public static final String OUTBOX_INDEX = "outbox";
+
     @Override
     public List<TableSpec> tables() {
         return List.of(
-            // Per-device offline queue: oldest first by sort key; rows expire after the retention period.
-            TableSpec.of("messages", Key.string("destination"), Key.string("queuedAt")).withTtl("expiresAt"));
+                TableSpec.of(QUEUE, Key.string(QueueStore.DESTINATION), Key.string(QueueStore.ACK_ID))
+                        .withTtl(QueueStore.EXPIRES_AT),
+                TableSpec.of(ENVELOPES, Key.string(QueueStore.ENVELOPE_KEY))
+                        .withIndex(Index.of(OUTBOX_INDEX, Key.string(QueueStore.OUTBOX_SHARD), Key.number(QueueStore.ACCEPTED_AT)))
+                        .withTtl(QueueStore.EXPIRES_AT));
     }
 }

@@ -1,0 +1,112 @@
+package net.secureconnect.relay.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+/** relay-service settings ({@code relay.*}; environment form e.g. {@code RELAY_BILLING_RESERVE}). */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    Envelope envelope();
+
+    Queue queue();
+
+    Billing billing();
+
+    Limits limits();
+
+    Outbox outbox();
+
+    Calls calls();
+
+    /** Executor running sends, deliveries and acks (the DynamoDB client blocks). */
+    @WithDefault("32")
+    int workerThreads();
+
+    /** Relay-internal topic that tells every instance which accounts have new envelopes or receipts. */
+    @WithDefault("relay-deliveries")
+    String deliveriesTopic();
+
+    interface Envelope {
+        /** Largest ciphertext (decoded bytes) of one device's message in an envelope: Signal's 96 KiB. */
+        @WithDefault("98304")
+        int maxBodyBytes();
+
+        /** Most per-device messages in one envelope. */
+        @WithDefault("16")
+        int maxMessages();
+    }
+
+    interface Queue {
+        /** How long an undelivered envelope is kept (DynamoDB TTL; expired rows are also filtered on read). */
+        @WithDefault("30d")
+        Duration ttl();
+
+        /** Rows read per query when draining a device's queue. */
+        @WithDefault("100")
+        int pageSize();
+
+        /** Most envelopes sent to one device and not yet acknowledged; draining pauses beyond it. */
+        @WithDefault("500")
+        int maxInFlight();
+    }
+
+    interface Billing {
+        /**
+         * Credits an account must keep above the price, in this instance's estimate of its spendable balance,
+         * for an envelope to be captured and delivered at once; below, the relay authorizes with the wallet first.
+         * Sized against the overdraft bound in docs/relay.md.
+         */
+        @WithDefault("20")
+        long reserve();
+
+        /** How long a send waits for the wallet's answer to an authorization before it is refused (UNAVAILABLE). */
+        @WithDefault("30s")
+        Duration authorizeTimeout();
+    }
+
+    interface Limits {
+        /** Envelopes per second one account may send through one instance (burst: one second's worth). */
+        @WithDefault("100")
+        double envelopesPerSecond();
+
+        /** Ciphertext bytes per second one account may send through one instance (burst: one second's worth). */
+        @WithDefault("4194304")
+        double bytesPerSecond();
+    }
+
+    interface Outbox {
+        /** How often leftover usage events (accepted but not known to be published) are re-published. */
+        @WithDefault("10s")
+        Duration sweepInterval();
+
+        /** Age a leftover must have before the sweeper re-publishes it (the sending path normally clears it). */
+        @WithDefault("5s")
+        Duration sweepGrace();
+
+        /** Shards of the outbox index, so it has no single hot key. */
+        @WithDefault("8")
+        int shards();
+    }
+
+    interface Calls {
+        /** Length of one paid call minute: one CALL_MINUTE is authorized at answer and at the start of each next one. */
+        @WithDefault("60s")
+        Duration minute();
+
+        /** Secret shared with the TURN server (coturn {@code static-auth-secret}); set it in production. */
+        @WithDefault("secureconnect-dev-turn-secret")
+        String turnSecret();
+
+        /** Lifetime of the TURN credentials handed out at answer. */
+        @WithDefault("1h")
+        Duration turnTtl();
+
+        /** TURN/STUN URLs given to clients with the credentials. */
+        @WithDefault("turn:127.0.0.1:3478")
+        List<String> turnUrls();
+    }
+}

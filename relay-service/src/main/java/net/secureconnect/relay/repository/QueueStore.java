@@ -1,0 +1,226 @@
+package net.secureconnect.relay.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.contracts.EventIds;
+import net.secureconnect.relay.protocol.EnvelopeKind;
+import net.secureconnect.runtime.dynamodb.TableNames;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The relay's two tables: per-device queues ({@code relay-queue}) and accepted envelopes with their usage outbox
+ * ({@code relay-envelopes}). Bodies are stored only as opaque bytes in the recipient device's queue row.
+ */
+@ApplicationScoped
+public class QueueStore {
+
+    static final String DESTINATION = "destination";
+    static final String ACK_ID = "ackId";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String ENVELOPE_KEY = "envelopeKey";
+    static final String OUTBOX_SHARD = "outboxShard";
+    static final String ACCEPTED_AT = "acceptedAt";
+    private static final String ENVELOPE_ID = "envelopeId";
+    private static final String SENDER = "sender";
+    private static final String SENDER_DEVICE = "senderDevice";
+    private static final String MESSAGE_TYPE = "messageType";
+    private static final String BODY = "body";
+    private static final String USAGE_EVENT = "usageEvent";
+    private static final String KIND = "kind";
+    private static final String CALL_ID = "callId";
+
+    private final DynamoDbClient dynamo;
+    private final String queueTable;
+    private final String envelopesTable;
+
+    public QueueStore(DynamoDbClient dynamo, TableNames names) {
+        this.dynamo = dynamo;
+        this.queueTable = names.physical(RelayTables.QUEUE);
+        this.envelopesTable = names.physical(RelayTables.ENVELOPES);
+    }
+
+    /** One device's copy of an envelope, as queued. */
+    public record QueuedMessage(String destination, String ackId, String envelopeId, String sender, int senderDevice,
+                                String typeJson, byte[] body, Instant acceptedAt, EnvelopeKind kind, String callId) {
+        public String account() {
+            return destination.substring(0, destination.lastIndexOf('#'));
+        }
+
+        public int device() {
+            return Integer.parseInt(destination.substring(destination.lastIndexOf('#') + 1));
+        }
+    }
+
+    /** A usage event accepted with its envelope and perhaps not yet published. */
+    public record Leftover(String envelopeKey, byte[] usageEvent) {
+    }
+
+    public enum StoreOutcome { STORED, DUPLICATE }
+
+    public static String destination(String account, int device) {
+        return account + "#" + device;
+    }
+
+    /** The envelope's identity: one per sender and client envelope id. */
+    public static String envelopeKey(String sender, String envelopeId) {
+        return EventIds.derive("relay-envelope", sender, envelopeId);
+    }
+
+    /** Queue sort key: acceptance time first (oldest first), then the envelope key (unique per destination). */
+    public static String ackId(Instant acceptedAt, String envelopeKey) {
+        return String.format("%013d-%s", acceptedAt.toEpochMilli(), envelopeKey);
+    }
+
+    /** True when the envelope was accepted before (a resend). */
+    public boolean accepted(String envelopeKey) {
+        return dynamo.getItem(b -> b.tableName(envelopesTable).consistentRead(true)
+                .key(Map.of(ENVELOPE_KEY, s(envelopeKey)))).hasItem();
+    }
+
+    /**
+     * Stores the envelope's row and every device's queue row in one transaction; with {@code usageEvent}, the
+     * envelope row is also an outbox entry (sparse index) until {@link #clearOutbox} records the publication.
+     */
+    public StoreOutcome store(String envelopeKey, String sender, String envelopeId, Instant acceptedAt,
+                              Duration ttl, List<QueuedMessage> messages, Optional<byte[]> usageEvent, int outboxShard) {
+        long expiresAt = acceptedAt.plus(ttl).getEpochSecond();
+        Map<String, AttributeValue> envelope = new HashMap<>();
+        envelope.put(ENVELOPE_KEY, s(envelopeKey));
+        envelope.put(SENDER, s(sender));
+        envelope.put(ENVELOPE_ID, s(envelopeId));
+        envelope.put(ACCEPTED_AT, n(acceptedAt.toEpochMilli()));
+        envelope.put(EXPIRES_AT, n(expiresAt));
+        usageEvent.ifPresent(bytes -> {
+            envelope.put(USAGE_EVENT, AttributeValue.fromB(SdkBytes.fromByteArray(bytes)));
+            envelope.put(OUTBOX_SHARD, s(Integer.toString(outboxShard)));
+        });
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(envelopesTable).item(envelope)
+                .conditionExpression("attribute_not_exists(" + ENVELOPE_KEY + ")").build()).build());
+        for (QueuedMessage message : messages) {
+            Map<String, AttributeValue> row = new HashMap<>();
+            row.put(DESTINATION, s(message.destination()));
+            row.put(ACK_ID, s(message.ackId()));
+            row.put(ENVELOPE_ID, s(message.envelopeId()));
+            row.put(SENDER, s(message.sender()));
+            row.put(SENDER_DEVICE, n(message.senderDevice()));
+            row.put(MESSAGE_TYPE, s(message.typeJson()));
+            row.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(message.body())));
+            row.put(ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()));
+            row.put(EXPIRES_AT, n(expiresAt));
+            if (message.kind().call()) {
+                row.put(KIND, s(message.kind().wireName()));
+                row.put(CALL_ID, s(message.callId()));
+            }
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(queueTable).item(row).build()).build());
+        }
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(items));
+            return StoreOutcome.STORED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                return StoreOutcome.DUPLICATE;
+            }
+            throw e;
+        }
+    }
+
+    /** Records that the envelope's usage event was acknowledged by Kafka: it leaves the outbox index. */
+    public void clearOutbox(String envelopeKey) {
+        dynamo.updateItem(b -> b.tableName(envelopesTable).key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
+                .updateExpression("REMOVE " + OUTBOX_SHARD)
+                .conditionExpression("attribute_exists(" + ENVELOPE_KEY + ")"));
+    }
+
+    /** Outbox entries of one shard accepted before {@code before}, oldest first. */
+    public List<Leftover> leftovers(int shard, Instant before, int limit) {
+        QueryResponse response = dynamo.query(b -> b.tableName(envelopesTable).indexName(RelayTables.OUTBOX_INDEX)
+                .keyConditionExpression("#s = :s AND #a < :before")
+                .expressionAttributeNames(Map.of("#s", OUTBOX_SHARD, "#a", ACCEPTED_AT))
+                .expressionAttributeValues(Map.of(":s", s(Integer.toString(shard)), ":before", n(before.toEpochMilli())))
+                .limit(limit));
+        List<Leftover> leftovers = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            AttributeValue usage = item.get(USAGE_EVENT);
+            if (usage != null) {
+                leftovers.add(new Leftover(item.get(ENVELOPE_KEY).s(), usage.b().asByteArray()));
+            }
+        }
+        return leftovers;
+    }
+
+    /** A page of a device's queue; {@code next} is where the following page starts, if there is one. */
+    public record Page(List<QueuedMessage> rows, Optional<String> next) {
+    }
+
+    /** Unexpired rows of a device's queue after {@code afterAckId} (exclusive), oldest first, from up to {@code limit} read. */
+    public Page page(String destination, Optional<String> afterAckId, int limit) {
+        long nowSeconds = Instant.now().getEpochSecond();
+        List<QueuedMessage> rows = new ArrayList<>();
+        QueryResponse response = dynamo.query(b -> {
+            b.tableName(queueTable).consistentRead(true).scanIndexForward(true).limit(limit)
+                    .keyConditionExpression("#d = :d")
+                    .expressionAttributeNames(Map.of("#d", DESTINATION))
+                    .expressionAttributeValues(Map.of(":d", s(destination)));
+            afterAckId.ifPresent(after -> b.exclusiveStartKey(Map.of(DESTINATION, s(destination), ACK_ID, s(after))));
+        });
+        for (Map<String, AttributeValue> item : response.items()) {
+            if (Long.parseLong(item.get(EXPIRES_AT).n()) <= nowSeconds) {
+                continue; // DynamoDB expires rows lazily
+            }
+            rows.add(row(item));
+        }
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(response.lastEvaluatedKey().get(ACK_ID).s()) : Optional.empty();
+        return new Page(rows, next);
+    }
+
+    /** Deletes a row of the caller's own queue; returns it if it was there. */
+    public Optional<QueuedMessage> delete(String destination, String ackId) {
+        DeleteItemResponse response = dynamo.deleteItem(b -> b.tableName(queueTable)
+                .key(Map.of(DESTINATION, s(destination), ACK_ID, s(ackId))).returnValues(ReturnValue.ALL_OLD));
+        return response.hasAttributes() && !response.attributes().isEmpty()
+                ? Optional.of(row(response.attributes())) : Optional.empty();
+    }
+
+    /** Rows of a device's queue, expired or not (tests and metrics). */
+    public int count(String destination) {
+        return dynamo.query(b -> b.tableName(queueTable).consistentRead(true)
+                .keyConditionExpression("#d = :d").expressionAttributeNames(Map.of("#d", DESTINATION))
+                .expressionAttributeValues(Map.of(":d", s(destination)))).count();
+    }
+
+    private static QueuedMessage row(Map<String, AttributeValue> item) {
+        return new QueuedMessage(item.get(DESTINATION).s(), item.get(ACK_ID).s(), item.get(ENVELOPE_ID).s(),
+                item.get(SENDER).s(), Integer.parseInt(item.get(SENDER_DEVICE).n()), item.get(MESSAGE_TYPE).s(),
+                item.get(BODY).b().asByteArray(), Instant.ofEpochMilli(Long.parseLong(item.get(ACCEPTED_AT).n())),
+                item.containsKey(KIND) ? EnvelopeKind.byWireName(item.get(KIND).s()).orElse(EnvelopeKind.MESSAGE)
+                        : EnvelopeKind.MESSAGE,
+                item.containsKey(CALL_ID) ? item.get(CALL_ID).s() : null);
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

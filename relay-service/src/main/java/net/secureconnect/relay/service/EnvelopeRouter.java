@@ -1,0 +1,263 @@
+package net.secureconnect.relay.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.contracts.EventIds;
+import net.secureconnect.contracts.EventType;
+import net.secureconnect.contracts.PriceList;
+import net.secureconnect.contracts.UsageEvent;
+import net.secureconnect.contracts.UsageKind;
+import net.secureconnect.contracts.UsageMode;
+import net.secureconnect.contracts.json.EventJson;
+import net.secureconnect.relay.config.RelayConfig;
+import net.secureconnect.relay.protocol.ClientFrame;
+import net.secureconnect.relay.protocol.FrameCodec;
+import net.secureconnect.relay.protocol.RefusalCode;
+import net.secureconnect.relay.repository.QueueStore;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries one {@code send}: limits, device fan-out check, billing decision, durable store, usage event, then
+ * {@code accepted} and delivery. Runs on a worker thread. See docs/relay.md for the billing design.
+ */
+@ApplicationScoped
+public class EnvelopeRouter {
+
+    public static final String SOURCE = "relay-service";
+    private static final Logger LOG = Logger.getLogger(EnvelopeRouter.class);
+
+    private final DeviceDirectory directory;
+    private final BalanceBook balances;
+    private final Authorizations authorizations;
+    private final QueueStore store;
+    private final UsageOutbox outbox;
+    private final Delivery delivery;
+    private final RateLimiter limiter;
+    private final Workers workers;
+    private final RelayMetrics metrics;
+    private final EndedCalls endedCalls;
+    private final CallMeter callMeter;
+    private final Duration ttl;
+    private final Duration authorizeTimeout;
+    private final long messagePrice = PriceList.defaults().cost(UsageKind.MESSAGE, 1);
+
+    public EnvelopeRouter(DeviceDirectory directory, BalanceBook balances, Authorizations authorizations,
+                          QueueStore store, UsageOutbox outbox, Delivery delivery, RateLimiter limiter, Workers workers,
+                          RelayMetrics metrics, EndedCalls endedCalls, CallMeter callMeter, RelayConfig config) {
+        this.endedCalls = endedCalls;
+        this.callMeter = callMeter;
+        this.directory = directory;
+        this.balances = balances;
+        this.authorizations = authorizations;
+        this.store = store;
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.limiter = limiter;
+        this.workers = workers;
+        this.metrics = metrics;
+        this.ttl = config.queue().ttl();
+        this.authorizeTimeout = config.billing().authorizeTimeout();
+    }
+
+    /** The usage event id of an envelope: deterministic, so a resend or re-publication is charged once. */
+    public static String usageEventId(String sender, String envelopeId) {
+        return EventIds.forCause(EventType.USAGE_EVENT, SOURCE, sender, envelopeId);
+    }
+
+    public void send(DeviceSession session, ClientFrame.Send send) {
+        String sender = session.account();
+        String id = send.id();
+        if (!limiter.tryAcquire(sender, send.ciphertextBytes())) {
+            refuse(session, id, RefusalCode.RATE_LIMITED, "too many envelopes or bytes per second; retry later");
+            return;
+        }
+        List<Integer> devices = directory.devicesOf(send.to());
+        if (devices.isEmpty()) {
+            refuse(session, id, RefusalCode.UNKNOWN_RECIPIENT, "the recipient has no devices");
+            return;
+        }
+        Set<Integer> expected = new TreeSet<>(devices);
+        if (send.to().equals(sender)) {
+            expected.remove(session.device()); // a copy to one's own other devices, not to the sending one
+        }
+        Set<Integer> given = new TreeSet<>();
+        send.messages().forEach(m -> given.add(m.deviceId()));
+        if (!given.equals(expected)) {
+            Set<Integer> missing = new TreeSet<>(expected);
+            missing.removeAll(given);
+            Set<Integer> extra = new TreeSet<>(given);
+            extra.removeAll(expected);
+            metrics.refused(RefusalCode.DEVICE_MISMATCH);
+            session.send(FrameCodec.deviceMismatch(id, expected, missing, extra));
+            return;
+        }
+        String key = QueueStore.envelopeKey(sender, id);
+        if (send.kind().call()) {
+            signal(session, send, key, List.copyOf(expected));
+            return;
+        }
+        String usageId = usageEventId(sender, id);
+        switch (balances.decide(sender, UsageKind.MESSAGE, messagePrice, usageId)) {
+            case REFUSE -> {
+                if (store.accepted(key)) {
+                    acceptedAgain(session, id);
+                } else {
+                    refuse(session, id, RefusalCode.INSUFFICIENT_CREDITS, "the account is suspended for messages");
+                }
+            }
+            case CAPTURE -> capture(session, send, key, usageId, List.copyOf(expected));
+            case AUTHORIZE -> authorize(session, send, key, usageId, List.copyOf(expected));
+        }
+    }
+
+    /** Call signalling: relayed like a message, not charged per envelope; answer and hangup drive the call meter. */
+    private void signal(DeviceSession session, ClientFrame.Send send, String key, List<Integer> devices) {
+        if (endedCalls.ended(send.callId())) {
+            refuse(session, send.id(), RefusalCode.CALL_ENDED, "the call has ended");
+            return;
+        }
+        Instant now = Instant.now();
+        try {
+            if (store.store(key, session.account(), send.id(), now, ttl, rows(session, send, key, now), Optional.empty(), 0)
+                    == QueueStore.StoreOutcome.DUPLICATE) {
+                acceptedAgain(session, send.id());
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("signalling envelope not stored (%s)", e.getClass().getSimpleName());
+            refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the envelope could not be stored; retry with the same id");
+            return;
+        }
+        accepted(session, send, devices, send.kind().name());
+        switch (send.kind()) {
+            // The callee answers the caller: the caller pays.
+            case CALL_ANSWER -> callMeter.answered(send.callId(), send.to(), session.account());
+            case CALL_HANGUP -> callMeter.hungUp(send.callId(), session.account(), send.to());
+            default -> { }
+        }
+    }
+
+    private void capture(DeviceSession session, ClientFrame.Send send, String key, String usageId, List<Integer> devices) {
+        String sender = session.account();
+        Instant now = Instant.now();
+        UsageEvent usage = new UsageEvent(usageId, now, sender, UsageKind.MESSAGE, 1, UsageMode.CAPTURE, send.id(), SOURCE);
+        QueueStore.StoreOutcome outcome;
+        try {
+            outcome = store.store(key, sender, send.id(), now, ttl, rows(session, send, key, now),
+                    Optional.of(EventJson.encode(usage)), outbox.shardOf(sender));
+        } catch (RuntimeException e) {
+            balances.release(sender, usageId);
+            LOG.warnf("envelope not stored (%s)", e.getClass().getSimpleName());
+            refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the envelope could not be stored; retry with the same id");
+            return;
+        }
+        if (outcome == QueueStore.StoreOutcome.DUPLICATE) {
+            balances.release(sender, usageId);
+            acceptedAgain(session, send.id());
+            return;
+        }
+        outbox.publishAndClear(usage, key);
+        accepted(session, send, devices, "CAPTURE");
+    }
+
+    private void authorize(DeviceSession session, ClientFrame.Send send, String key, String usageId, List<Integer> devices) {
+        String sender = session.account();
+        if (store.accepted(key)) {
+            balances.release(sender, usageId);
+            acceptedAgain(session, send.id());
+            return;
+        }
+        UsageEvent usage = new UsageEvent(usageId, Instant.now(), sender, UsageKind.MESSAGE, 1, UsageMode.AUTHORIZE,
+                send.id(), SOURCE);
+        CompletableFuture<Boolean> answer = authorizations.expect(usageId);
+        java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
+        long started = System.nanoTime();
+        outbox.publish(usage).whenComplete((ok, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error);
+            } else {
+                published.set(true);
+            }
+        });
+        answer.orTimeout(authorizeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((paid, error) -> {
+            metrics.authorized(Duration.ofNanos(System.nanoTime() - started));
+            if (error != null) {
+                balances.release(sender, usageId);
+                if (published.get()) {
+                    // The wallet may still debit it: give it back (once, whatever the wallet did). The usage event
+                    // id is spent, so a resend needs a new envelope id.
+                    outbox.release(sender, UsageKind.MESSAGE, usageId);
+                    refuseUseNewId(session, send.id(), "no answer from the wallet in time; resend with a new id");
+                } else {
+                    refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the charge could not be sent to the wallet");
+                }
+                return;
+            }
+            if (!paid) {
+                refuse(session, send.id(), RefusalCode.INSUFFICIENT_CREDITS, "the wallet refused the charge");
+                return;
+            }
+            Instant now = Instant.now();
+            try {
+                // Already charged: the envelope row is not an outbox entry.
+                if (store.store(key, sender, send.id(), now, ttl, rows(session, send, key, now), Optional.empty(), 0)
+                        == QueueStore.StoreOutcome.DUPLICATE) {
+                    acceptedAgain(session, send.id());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("authorized envelope not stored (%s); its charge is released", e.getClass().getSimpleName());
+                outbox.release(sender, UsageKind.MESSAGE, usageId);
+                refuseUseNewId(session, send.id(), "the envelope could not be stored; resend with a new id");
+                return;
+            }
+            accepted(session, send, devices, "AUTHORIZE");
+        }, workers.executor());
+    }
+
+    private void refuseUseNewId(DeviceSession session, String id, String detail) {
+        metrics.refused(RefusalCode.UNAVAILABLE);
+        session.send(FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
+    }
+
+    private List<QueueStore.QueuedMessage> rows(DeviceSession session, ClientFrame.Send send, String key, Instant now) {
+        String ackId = QueueStore.ackId(now, key);
+        List<QueueStore.QueuedMessage> rows = new ArrayList<>(send.messages().size());
+        for (ClientFrame.DeviceMessage message : send.messages()) {
+            rows.add(new QueueStore.QueuedMessage(QueueStore.destination(send.to(), message.deviceId()), ackId, send.id(),
+                    session.account(), session.device(), message.type(), message.body(), now, send.kind(), send.callId()));
+        }
+        return rows;
+    }
+
+    /** Durable and paid for: tell the recipient's instances (waiting for Kafka's ack), then the sender. */
+    private void accepted(DeviceSession session, ClientFrame.Send send, List<Integer> devices, String mode) {
+        try {
+            delivery.announce(send.to(), devices).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Still durable: delivered when the device next connects or gets another notice.
+            LOG.debugf("delivery notice not acknowledged (%s)", e.getClass().getSimpleName());
+        }
+        metrics.accepted(mode);
+        session.send(FrameCodec.accepted(send.id(), false));
+    }
+
+    private void acceptedAgain(DeviceSession session, String id) {
+        metrics.accepted("DUPLICATE");
+        session.send(FrameCodec.accepted(id, true));
+    }
+
+    private void refuse(DeviceSession session, String id, RefusalCode code, String detail) {
+        metrics.refused(code);
+        session.send(FrameCodec.refused(id, code, detail));
+    }
+}
