@@ -87,13 +87,13 @@ public final class ServiceProcess {
         }
         process = ChildProcesses.start(name, command, log);
         Process started = process;
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (!ready()) {
             if (!started.isAlive()) {
                 throw new IllegalStateException(name + " exited: " + LocalTools.tail(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready after 180 s: " + LocalTools.tail(log));
+                throw new IllegalStateException(name + " not ready after 300 s: " + LocalTools.tail(log));
             }
             LocalTools.sleep(200);
         }

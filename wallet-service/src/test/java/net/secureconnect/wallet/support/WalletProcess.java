@@ -90,7 +90,8 @@ public final class WalletProcess {
                 throw new IllegalStateException("wallet-service exited: see " + log);
             }
             return ready();
-        }, Duration.ofSeconds(120), () -> "wallet-service not ready, see " + log);
+        // Generous: on a shared 2-core machine under load a cold start has taken over 70 s.
+        }, Duration.ofSeconds(300), () -> "wallet-service not ready, see " + log);
     }
 
     private boolean ready() {
