@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -85,6 +86,45 @@ class MediaUploadTest {
         as(alice).get("/media/" + mediaId).then().statusCode(404).body("code", equalTo("MEDIA_NOT_FOUND"));
         assertThrows(NoSuchKeyException.class, () -> s3.headObject(b -> b.bucket("secureconnect-media").key(mediaId)));
         assertEquals(7, TestWallet.balance(alice), "removing a completed file gives nothing back");
+    }
+
+    @Test
+    void aLargeFileGoesUpInPartsAndIsAssembledFromTheirETags() {
+        String ivan = newUser();
+        TestWallet.topUp(ivan, 10);
+        int size = 12 * 1024 * 1024 + 3; // test settings: multipart above 8 MiB, 5 MiB parts
+        byte[] ciphertext = randomBytes(size);
+        ExtractableResponse<Response> upload = as(ivan).body("{\"size\":" + size + "}").post("/media/uploads")
+                .then().statusCode(201).body("method", equalTo("MULTIPART")).body("parts.size()", equalTo(3))
+                .body("uploadUrl", org.hamcrest.Matchers.nullValue()).extract();
+        String mediaId = upload.path("mediaId");
+        List<Map<String, Object>> parts = upload.path("parts");
+        StringBuilder completed = new StringBuilder("{\"parts\":[");
+        int offset = 0;
+        for (Map<String, Object> part : parts) {
+            int length = ((Number) part.get("size")).intValue();
+            var answer = Http.putForAnswer((String) part.get("uploadUrl"),
+                    java.util.Arrays.copyOfRange(ciphertext, offset, offset + length));
+            assertEquals(200, answer.statusCode());
+            String etag = answer.headers().firstValue("ETag").orElseThrow();
+            completed.append(offset == 0 ? "" : ",").append("{\"partNumber\":").append(part.get("partNumber"))
+                    .append(",\"etag\":\"").append(etag.replace("\"", "\\\"")).append("\"}");
+            offset += length;
+        }
+        completed.append("]}");
+        assertEquals(size, offset);
+
+        as(ivan).post("/media/uploads/" + mediaId + "/complete").then().statusCode(400)
+                .body("code", equalTo("PARTS_REQUIRED"));
+        as(ivan).body("{\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"nope\\\"\"}]}")
+                .post("/media/uploads/" + mediaId + "/complete").then().statusCode(409)
+                .body("code", equalTo("UPLOAD_INCOMPLETE"));
+        as(ivan).body(completed.toString()).post("/media/uploads/" + mediaId + "/complete").then().statusCode(200)
+                .body("state", equalTo("AVAILABLE"));
+        as(ivan).body(completed.toString()).post("/media/uploads/" + mediaId + "/complete").then().statusCode(200);
+        assertEquals(7, TestWallet.balance(ivan));
+        String url = as(newUser()).get("/media/" + mediaId).then().statusCode(200).extract().path("downloadUrl");
+        assertArrayEquals(ciphertext, Http.get(url).body());
     }
 
     @Test

@@ -26,6 +26,14 @@ public interface MediaConfig {
     @WithDefault("2147483648")
     long maxSize();
 
+    /** Declared sizes above this are uploaded in parts (multipart upload, one presigned URL per part). */
+    @WithDefault("67108864")
+    long multipartThreshold();
+
+    /** Size of each part but the last in a multipart upload (S3: at least 5 MiB, at most 10,000 parts). */
+    @WithDefault("16777216")
+    long partSize();
+
     /** How long a presigned upload URL is valid. */
     @WithDefault("15m")
     Duration uploadUrlTtl();

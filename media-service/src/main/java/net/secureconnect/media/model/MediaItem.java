@@ -9,9 +9,10 @@ import java.time.Instant;
  *
  * @param authorization the event id of the FILE_TRANSFER AUTHORIZE that pays for it
  * @param dueAt         when the sweep acts: end of the upload window while PENDING, end of retention once AVAILABLE
+ * @param uploadId      the object store's multipart upload id, or null for a single PUT
  */
 public record MediaItem(String mediaId, String owner, long size, State state, String authorization,
-                        Instant createdAt, Instant dueAt) {
+                        Instant createdAt, Instant dueAt, String uploadId) {
 
     public enum State {
         /** Authorized (or authorizing) and waiting for the upload to complete. */
@@ -30,5 +31,13 @@ public record MediaItem(String mediaId, String owner, long size, State state, St
 
     public boolean ownedBy(String accountId) {
         return owner.equals(accountId);
+    }
+
+    public boolean multipart() {
+        return uploadId != null;
+    }
+
+    public MediaItem in(State next, Instant nextDueAt) {
+        return new MediaItem(mediaId, owner, size, next, authorization, createdAt, nextDueAt, uploadId);
     }
 }

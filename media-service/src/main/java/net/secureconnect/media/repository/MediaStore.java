@@ -33,6 +33,7 @@ public class MediaStore {
     static final String AUTHORIZATION = "authorization";
     static final String CREATED_AT = "createdAt";
     static final String DUE_AT = "dueAt";
+    static final String UPLOAD_ID = "uploadId";
     /** DynamoDB TTL (epoch seconds): the row itself goes a week after the sweep was due, as a backstop. */
     static final String EXPIRES_AT = "expiresAt";
     private static final Duration ROW_GRACE = Duration.ofDays(7);
@@ -56,6 +57,9 @@ public class MediaStore {
         row.put(CREATED_AT, n(item.createdAt().toEpochMilli()));
         row.put(DUE_AT, n(item.dueAt().toEpochMilli()));
         row.put(EXPIRES_AT, n(item.dueAt().plus(ROW_GRACE).getEpochSecond()));
+        if (item.uploadId() != null) {
+            row.put(UPLOAD_ID, s(item.uploadId()));
+        }
         dynamo.putItem(b -> b.tableName(table).item(row).conditionExpression("attribute_not_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", MEDIA_ID)));
     }
@@ -110,7 +114,8 @@ public class MediaStore {
         return new MediaItem(row.get(MEDIA_ID).s(), row.get(OWNER).s(), Long.parseLong(row.get(SIZE).n()),
                 State.valueOf(row.get(STATE).s()), row.get(AUTHORIZATION).s(),
                 Instant.ofEpochMilli(Long.parseLong(row.get(CREATED_AT).n())),
-                Instant.ofEpochMilli(Long.parseLong(row.get(DUE_AT).n())));
+                Instant.ofEpochMilli(Long.parseLong(row.get(DUE_AT).n())),
+                row.containsKey(UPLOAD_ID) ? row.get(UPLOAD_ID).s() : null);
     }
 
     private static AttributeValue s(String value) {

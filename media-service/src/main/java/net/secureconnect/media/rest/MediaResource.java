@@ -1,10 +1,12 @@
 package net.secureconnect.media.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,9 +23,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,8 +55,24 @@ public class MediaResource {
     public record UploadRequest(@NotNull @Min(1) @Max(Long.MAX_VALUE) Long size) {
     }
 
+    /**
+     * Where to upload: {@code method} PUT with {@code uploadUrl} and {@code headers}, or MULTIPART with one PUT per
+     * entry of {@code parts} (exactly {@code size} bytes each, in any order; keep each answer's ETag for complete).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UploadView(String mediaId, String method, String uploadUrl, Map<String, String> headers,
-                             Instant urlExpiresAt, Instant uploadBy) {
+                             List<PartView> parts, Instant urlExpiresAt, Instant uploadBy) {
+    }
+
+    public record PartView(int partNumber, long size, String uploadUrl) {
+    }
+
+    /** For a multipart upload: the ETag the store answered for each part. Empty body for a single PUT. */
+    public record CompleteRequest(@Valid @Size(max = 10_000) List<@NotNull @Valid UploadedPart> parts) {
+    }
+
+    public record UploadedPart(@NotNull @Min(1) @Max(10_000) Integer partNumber,
+                               @NotNull @Size(min = 1, max = 256) String etag) {
     }
 
     public record MediaView(String mediaId, long size, String state, Instant availableUntil) {
@@ -75,8 +95,13 @@ public class MediaResource {
     @APIResponse(responseCode = "503", description = "The wallet did not answer (WALLET_UNAVAILABLE)")
     public Response upload(@NotNull @Valid UploadRequest request) {
         MediaService.Upload upload = media.startUpload(token.getSubject(), request.size());
-        UploadView view = new UploadView(upload.item().mediaId(), "PUT", upload.url().toString(),
-                Map.of("Content-Length", Long.toString(request.size())), upload.urlExpiresAt(), upload.item().dueAt());
+        UploadView view = upload.item().multipart()
+                ? new UploadView(upload.item().mediaId(), "MULTIPART", null, null, upload.parts().stream()
+                        .map(part -> new PartView(part.partNumber(), part.size(), part.url().toString())).toList(),
+                        upload.urlExpiresAt(), upload.item().dueAt())
+                : new UploadView(upload.item().mediaId(), "PUT", upload.url().toString(),
+                        Map.of("Content-Length", Long.toString(request.size())), null, upload.urlExpiresAt(),
+                        upload.item().dueAt());
         return Response.created(URI.create("/media/" + upload.item().mediaId())).entity(view).build();
     }
 
@@ -86,10 +111,15 @@ public class MediaResource {
     @APIResponse(responseCode = "200", description = "Available (also on a repeated call, charged once)")
     @APIResponse(responseCode = "403", description = "Not the uploader (NOT_MEDIA_OWNER)")
     @APIResponse(responseCode = "404", description = "Unknown id (MEDIA_NOT_FOUND)")
-    @APIResponse(responseCode = "409", description = "Nothing or the wrong size stored (UPLOAD_INCOMPLETE, SIZE_MISMATCH)")
+    @APIResponse(responseCode = "400", description = "A multipart upload without its parts (PARTS_REQUIRED)")
+    @APIResponse(responseCode = "409", description = "Nothing, not every part or the wrong size stored (UPLOAD_INCOMPLETE, SIZE_MISMATCH)")
     @APIResponse(responseCode = "410", description = "Expired or removed (MEDIA_GONE)")
-    public MediaView complete(@PathParam("mediaId") @Pattern(regexp = MEDIA_ID) String mediaId) {
-        return MediaView.of(media.complete(token.getSubject(), mediaId));
+    @Consumes(MediaType.APPLICATION_JSON)
+    public MediaView complete(@PathParam("mediaId") @Pattern(regexp = MEDIA_ID) String mediaId,
+                              @Valid CompleteRequest request) {
+        List<CompletedPart> parts = request == null || request.parts() == null ? List.of() : request.parts().stream()
+                .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build()).toList();
+        return MediaView.of(media.complete(token.getSubject(), mediaId, parts));
     }
 
     @GET

@@ -36,6 +36,11 @@ final class MediaProblems {
                 "nothing has been uploaded under this media id yet");
     }
 
+    static ProblemException partsRequired() {
+        return new ProblemException(400, "PARTS_REQUIRED", "Parts required",
+                "a multipart upload is completed with the partNumber and ETag of every uploaded part");
+    }
+
     static ProblemException sizeMismatch(long declared, long stored) {
         return new ProblemException(409, "SIZE_MISMATCH", "Size mismatch",
                 "declared " + declared + " bytes, stored " + stored);

@@ -14,12 +14,15 @@ import net.secureconnect.media.model.MediaItem.State;
 import net.secureconnect.media.repository.MediaStore;
 import net.secureconnect.media.storage.ObjectStore;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.net.URL;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +40,8 @@ public class MediaService {
 
     private static final Logger LOG = Logger.getLogger(MediaService.class);
     static final String SOURCE = "media-service";
+    /** S3's limit on the number of parts of one upload. */
+    private static final int MAX_PARTS = 10_000;
     /** 144 random bits: unguessable ids are the capability to download. */
     private static final int ID_BYTES = 18;
 
@@ -59,8 +64,12 @@ public class MediaService {
         this.metrics = metrics;
     }
 
-    /** A slot the caller has paid for, with where to PUT the ciphertext. */
-    public record Upload(MediaItem item, URL url, Instant urlExpiresAt) {
+    /** A slot the caller has paid for, with where to PUT the ciphertext: one URL, or one per part. */
+    public record Upload(MediaItem item, URL url, List<Part> parts, Instant urlExpiresAt) {
+    }
+
+    /** One part of a multipart upload: PUT exactly {@code size} bytes to {@code url}, keep the answer's ETag. */
+    public record Part(int partNumber, long size, URL url) {
     }
 
     public Upload startUpload(String owner, long size) {
@@ -70,8 +79,10 @@ public class MediaService {
         Instant now = clock.instant();
         String mediaId = newId();
         String authorization = EventIds.derive("media-authorize", owner, mediaId);
+        // Multipart uploads are opened before anything is stored or charged: a store that refuses fails early.
+        String uploadId = size > config.multipartThreshold() ? objects.startMultipart(mediaId) : null;
         MediaItem item = new MediaItem(mediaId, owner, size, State.PENDING, authorization, now,
-                now.plus(config.uploadWindow()));
+                now.plus(config.uploadWindow()), uploadId);
         // Stored before the authorization is published: whatever happens next, the sweep can release it.
         store.create(item);
         CompletableFuture<WalletAnswers.Answer> answer = answers.expect(authorization);
@@ -99,21 +110,39 @@ public class MediaService {
             answers.forget(authorization);
         }
         metrics.counter("media_uploads_total", "outcome", "authorized").increment();
-        return new Upload(item, objects.uploadUrl(mediaId, size, config.uploadUrlTtl()),
-                now.plus(config.uploadUrlTtl()));
+        Instant urlExpiresAt = now.plus(config.uploadUrlTtl());
+        if (item.multipart()) {
+            List<Part> parts = new ArrayList<>();
+            long partSize = Math.max(config.partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
+            for (long offset = 0, number = 1; offset < size; offset += partSize, number++) {
+                long length = Math.min(partSize, size - offset);
+                parts.add(new Part((int) number, length,
+                        objects.partUrl(mediaId, uploadId, (int) number, length, config.uploadUrlTtl())));
+            }
+            return new Upload(item, null, parts, urlExpiresAt);
+        }
+        return new Upload(item, objects.uploadUrl(mediaId, size, config.uploadUrlTtl()), List.of(), urlExpiresAt);
     }
 
     /**
      * Marks the upload available once the object is stored with the declared size. Idempotent: a second call
      * answers the same and charges nothing more (the authorization already paid; nothing is released).
      */
-    public MediaItem complete(String caller, String mediaId) {
+    public MediaItem complete(String caller, String mediaId, List<CompletedPart> parts) {
         MediaItem item = owned(caller, mediaId);
         if (item.state() == State.AVAILABLE) {
             return item;
         }
         if (item.state() != State.PENDING) {
             throw MediaProblems.gone();
+        }
+        if (item.multipart() && objects.size(mediaId).isEmpty()) {
+            if (parts.isEmpty()) {
+                throw MediaProblems.partsRequired();
+            }
+            if (!objects.completeMultipart(mediaId, item.uploadId(), parts)) {
+                throw MediaProblems.notUploaded();
+            }
         }
         OptionalLong stored = objects.size(mediaId);
         if (stored.isEmpty()) {
@@ -132,8 +161,7 @@ public class MediaService {
             return now;
         }
         metrics.counter("media_completed_total").increment();
-        return new MediaItem(mediaId, item.owner(), item.size(), State.AVAILABLE, item.authorization(),
-                item.createdAt(), due);
+        return item.in(State.AVAILABLE, due);
     }
 
     /** A short-lived download URL for any authenticated caller who knows the id. */
@@ -180,8 +208,7 @@ public class MediaService {
         if (!store.transition(item.mediaId(), item.state(), removal, now)) {
             return false;
         }
-        return finishRemoval(new MediaItem(item.mediaId(), item.owner(), item.size(), removal, item.authorization(),
-                item.createdAt(), now));
+        return finishRemoval(item.in(removal, now));
     }
 
     /**
@@ -189,6 +216,9 @@ public class MediaService {
      * repeated after a crash: deleting a missing object is fine and the wallet credits a release once.
      */
     private boolean finishRemoval(MediaItem item) {
+        if (item.multipart()) {
+            objects.abortMultipart(item.mediaId(), item.uploadId()); // parts of an upload never completed
+        }
         objects.delete(item.mediaId());
         if (item.state() == State.RELEASING) {
             String release = EventIds.derive("media-release", item.owner(), item.mediaId());

@@ -3,12 +3,14 @@ package net.secureconnect.media.storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.media.config.MediaConfig;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -35,6 +37,45 @@ public class ObjectStore {
     public URL uploadUrl(String key, long size, Duration ttl) {
         return presigner.presignPutObject(b -> b.signatureDuration(ttl)
                 .putObjectRequest(put -> put.bucket(bucket).key(key).contentLength(size))).url();
+    }
+
+    /** Starts a multipart upload of {@code key}; returns the store's upload id. */
+    public String startMultipart(String key) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+    }
+
+    /** A URL to PUT part {@code partNumber} (1-based) of exactly {@code size} bytes, valid for {@code ttl}. */
+    public URL partUrl(String key, String uploadId, int partNumber, long size, Duration ttl) {
+        return presigner.presignUploadPart(b -> b.signatureDuration(ttl).uploadPartRequest(part -> part.bucket(bucket)
+                .key(key).uploadId(uploadId).partNumber(partNumber).contentLength(size))).url();
+    }
+
+    /**
+     * Assembles the uploaded parts (ETags as the client got them from each part's PUT); false when the store refuses
+     * them (a part missing, an ETag wrong, or the upload already completed or aborted).
+     */
+    public boolean completeMultipart(String key, String uploadId, List<CompletedPart> parts) {
+        try {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(parts)));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 400 || e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Drops an unfinished multipart upload and its parts; an unknown or finished one is not an error. */
+    public void abortMultipart(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
     }
 
     /** A URL to GET the object, valid for {@code ttl}. */

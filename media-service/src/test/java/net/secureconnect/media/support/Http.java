@@ -21,6 +21,12 @@ public final class Http {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** PUTs the bytes to a presigned URL; returns the whole answer (status, ETag). */
+    public static HttpResponse<Void> putForAnswer(String url, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
     public static HttpResponse<byte[]> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET(), HttpResponse.BodyHandlers.ofByteArray());
     }
