@@ -1,0 +1,28 @@
+package net.secureconnect.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the CLI keeps profiles and which servers it talks to. Defaults are the local stack of
+ * docs/conventions.md; each can be changed by an environment variable (or given directly, as tests do).
+ */
+public record CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI wallet, URI media, String passphrase,
+                             String password, String totp) {
+
+    public static CliEnvironment from(Map<String, String> env) {
+        return new CliEnvironment(
+                Path.of(env.getOrDefault("SC_HOME", Path.of(System.getProperty("user.home"), ".secureconnect").toString())),
+                URI.create(env.getOrDefault("SC_ISSUER", "http://127.0.0.1:8180/realms/secureconnect")),
+                slash(env.getOrDefault("SC_IDENTITY_URL", "http://127.0.0.1:8081")),
+                slash(env.getOrDefault("SC_RELAY_URL", "ws://127.0.0.1:8082")),
+                slash(env.getOrDefault("SC_WALLET_URL", "http://127.0.0.1:8083")),
+                slash(env.getOrDefault("SC_MEDIA_URL", "http://127.0.0.1:8084")),
+                env.get("SC_PASSPHRASE"), env.get("SC_PASSWORD"), env.get("SC_TOTP"));
+    }
+
+    private static URI slash(String url) {
+        return URI.create(url.endsWith("/") ? url : url + "/");
+    }
+}

@@ -1,0 +1,516 @@
+package net.secureconnect.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.secureconnect.sdk.api.AccessTokens;
+import net.secureconnect.sdk.api.IdentityClient;
+import net.secureconnect.sdk.api.OidcClient;
+import net.secureconnect.sdk.api.WalletClient;
+import net.secureconnect.sdk.keys.DeviceBundle;
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.messaging.KeyDirectory;
+import net.secureconnect.sdk.messaging.Messenger;
+import net.secureconnect.sdk.messaging.StoredMessage;
+import net.secureconnect.sdk.protocol.MessageContent;
+import net.secureconnect.sdk.relay.RelayClient;
+import net.secureconnect.sdk.safety.SafetyNumber;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code sc}: the SecureConnect terminal client. Exit codes: see {@link ExitCodes}. */
+@Command(name = "sc", mixinStandardHelpOptions = true, version = "sc 0.1.0",
+        description = "SecureConnect terminal client: end-to-end-encrypted messages through the relay.",
+        subcommands = {SecureConnectCli.Login.class, SecureConnectCli.Logout.class, SecureConnectCli.RegisterDevice.class,
+                SecureConnectCli.Send.class, SecureConnectCli.SendFile.class, SecureConnectCli.FetchFile.class, SecureConnectCli.Listen.class, SecureConnectCli.History.class,
+                SecureConnectCli.Balance.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class})
+public final class SecureConnectCli {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--profile", scope = ScopeType.INHERIT, defaultValue = "${env:SC_PROFILE:-default}",
+            description = "profile folder under $SC_HOME (default ~/.secureconnect): one device, its keys and history (default: ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "machine-readable output (one JSON object per line)")
+    boolean json;
+
+    private final CliEnvironment env;
+    private final PrintWriter out;
+
+    SecureConnectCli(CliEnvironment env, PrintWriter out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(CliEnvironment.from(System.getenv()), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command in-process (also what tests call); returns the exit code. */
+    public static int run(CliEnvironment env, PrintWriter out, PrintWriter err, String... args) {
+        SecureConnectCli root = new SecureConnectCli(env, out);
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            int code = ExitCodes.of(e);
+            if (root.json) {
+                ObjectNode node = JSON.createObjectNode().put("error", e.getMessage() == null ? e.toString() : e.getMessage())
+                        .put("exitCode", code);
+                if (e instanceof net.secureconnect.sdk.relay.RelayException r) {
+                    node.put("code", r.code());
+                } else if (e instanceof net.secureconnect.sdk.api.ApiException a) {
+                    node.put("code", a.code());
+                }
+                err.println(node);
+            } else {
+                err.println("sc: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+            return code;
+        });
+        return cli.execute(args);
+    }
+
+    // ---- shared ----
+
+    Profile open(boolean create) {
+        return Profile.open(env, profile, create);
+    }
+
+    void print(String human, ObjectNode machine) {
+        out.println(json ? machine.toString() : human);
+        out.flush();
+    }
+
+    static ObjectNode node() {
+        return JSON.createObjectNode();
+    }
+
+    /** The account behind a username (looked up at identity-service once, then remembered). */
+    static String resolve(Profile p, IdentityClient identity, String username) {
+        return p.accountOf(username).orElseGet(() -> {
+            String account = identity.lookupUsername(username);
+            p.rememberUsername(username, account);
+            return account;
+        });
+    }
+
+    ObjectNode messageJson(Profile p, StoredMessage m) {
+        return node().put("id", m.id()).put("direction", m.outgoing() ? "out" : "in")
+                .put("peer", p.displayName(m.peer())).put("peerAccountId", m.peer()).put("peerDevice", m.peerDevice())
+                .put("sentAt", Instant.ofEpochMilli(m.sentAtMillis()).toString()).put("text", m.text())
+                .set("attachments", attachmentsJson(m));
+    }
+
+    static ArrayNode attachmentsJson(StoredMessage m) {
+        ArrayNode list = JSON.createArrayNode();
+        m.attachments().forEach(a -> list.add(node().put("mediaId", a.blobId()).put("fileName", a.fileName())
+                .put("contentType", a.contentType()).put("size", a.pointer().size())));
+        return list;
+    }
+
+    String messageLine(Profile p, StoredMessage m) {
+        StringBuilder line = new StringBuilder(Instant.ofEpochMilli(m.sentAtMillis()) + (m.outgoing() ? "  -> " : "  <- ")
+                + p.displayName(m.peer()) + ": " + (m.text() == null ? "" : m.text()));
+        m.attachments().forEach(a -> line.append(" [file ").append(a.fileName()).append(", ").append(a.pointer().size())
+                .append(" bytes; sc fetch-file ").append(m.id()).append(']'));
+        return line.toString();
+    }
+
+    /** A messenger for this profile's registered device, connected to the relay. Close the returned client. */
+    record Connection(Messenger messenger, RelayClient relay) implements AutoCloseable {
+        @Override
+        public void close() {
+            relay.close();
+        }
+    }
+
+    Connection connect(Profile p, Messenger.Listener listener) {
+        p.accountId();
+        AccessTokens tokens = p.accessTokens();
+        IdentityClient identity = new IdentityClient(p.http, env.identity(), tokens);
+        Messenger messenger = new Messenger(p.store, KeyDirectory.of(identity), (peer, previous, current) ->
+                System.err.println("sc: the identity key of " + p.displayName(peer.accountId()) + " device " + peer.deviceId()
+                        + " changed; compare safety numbers (sc safety-number)"));
+        messenger.listener(listener);
+        RelayClient relay = new RelayClient(p.http, env.relay(), tokens, p.store.localDevice().deviceId().orElseThrow(), messenger);
+        messenger.transport(relay);
+        relay.start();
+        try {
+            relay.awaitConnected(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            relay.close();
+            throw e;
+        }
+        return new Connection(messenger, relay);
+    }
+
+    // ---- commands ----
+
+    @Command(name = "login", description = "Log in at Keycloak with password and one-time code; creates the profile (and this device's keys) if new.")
+    static final class Login implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Option(names = {"-u", "--username"}, required = true)
+        String username;
+
+        @Option(names = "--totp", description = "the 6-digit code of the authenticator app (else $SC_TOTP, else asked)")
+        String totp;
+
+        @Override
+        public Integer call() {
+            String password = root.env.password() != null ? root.env.password() : ask("Password: ", true);
+            String code = totp != null ? totp : root.env.totp() != null ? root.env.totp() : ask("One-time code: ", false);
+            try (Profile p = root.open(true)) {
+                OidcClient.Tokens tokens = p.oidc.login(username, password, code);
+                p.saveTokens(tokens);
+                root.print("logged in as " + username + " (profile " + root.profile + ")",
+                        node().put("username", username).put("profile", root.profile).put("expiresAt", tokens.expiresAt().toString()));
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String ask(String prompt, boolean secret) {
+            java.io.Console console = System.console();
+            if (console == null) {
+                throw new ExitCodes.CliException(ExitCodes.USAGE, "no terminal: set SC_PASSWORD / SC_TOTP");
+            }
+            return secret ? new String(console.readPassword(prompt)) : console.readLine(prompt);
+        }
+    }
+
+    @Command(name = "logout", description = "Forget this profile's tokens (keys and history stay).")
+    static final class Logout implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                p.forgetTokens();
+                root.print("logged out", node().put("loggedOut", true));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "register-device", description = "Register this profile's device and publish its keys (idempotent); optionally claim a username.")
+    static final class RegisterDevice implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Option(names = "--claim-username", description = "also claim this username for the account")
+        String claim;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                IdentityClient identity = p.identity();
+                LocalDevice device = p.store.localDevice();
+                String account = identity.me().accountId();
+                boolean registered = device.deviceId().isPresent();
+                if (!registered) {
+                    identity.registerDevice(account, device);
+                    p.store.localDeviceChanged();
+                }
+                int deviceId = device.deviceId().orElseThrow();
+                IdentityClient.Refill refill = identity.refillPrekeysIfLow(account, deviceId, device);
+                if (refill.any()) {
+                    p.store.localDeviceChanged();
+                }
+                if (claim != null) {
+                    identity.claimUsername(account, claim);
+                    p.rememberUsername(claim, account);
+                }
+                root.print((registered ? "device already registered: " : "registered device ") + deviceId + " of account " + account
+                                + (refill.any() ? " (uploaded " + refill.oneTimePrekeys() + " + " + refill.kemOneTimePrekeys() + " one-time keys)" : ""),
+                        node().put("accountId", account).put("deviceId", deviceId).put("newlyRegistered", !registered)
+                                .put("oneTimePrekeysUploaded", refill.oneTimePrekeys()).put("kemOneTimePrekeysUploaded", refill.kemOneTimePrekeys()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "send", description = "Send an end-to-end-encrypted text message (costs the MESSAGE price).")
+    static final class Send implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<username>")
+        String username;
+
+        @Parameters(index = "1", paramLabel = "<text>")
+        String text;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                String to = resolve(p, p.identity(), username);
+                try (Connection c = root.connect(p, m -> { })) {
+                    String id = c.messenger().send(to, MessageContent.text(text));
+                    root.print("sent " + id, node().put("id", id).put("to", username).put("toAccountId", to));
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "send-file", description = "Encrypt a file, upload it to media-service (costs the FILE_TRANSFER price) and send it in a message.")
+    static final class SendFile implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<username>")
+        String username;
+
+        @Parameters(index = "1", paramLabel = "<path>")
+        java.nio.file.Path path;
+
+        @Option(names = "--text", description = "a caption sent with the file")
+        String text;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.isRegularFile(path)) {
+                throw new ExitCodes.CliException(ExitCodes.USAGE, "no such file: " + path);
+            }
+            try (Profile p = root.open(false)) {
+                String to = resolve(p, p.identity(), username);
+                String type = java.util.Objects.requireNonNullElse(java.nio.file.Files.probeContentType(path), "application/octet-stream");
+                ProgressBar bar = new ProgressBar(root.json ? null : new PrintWriter(System.err, true));
+                MessageContent.Attachment attachment = p.media().upload(path, type, bar);
+                bar.done();
+                try (Connection c = root.connect(p, m -> { })) {
+                    String id = c.messenger().send(to, new MessageContent(System.currentTimeMillis(), text, List.of(attachment)));
+                    root.print("sent " + path.getFileName() + " as " + id, node().put("id", id).put("to", username)
+                            .put("mediaId", attachment.blobId()).put("size", attachment.pointer().size()));
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A one-line bar on stderr: 40 cells and a percentage, redrawn when the percentage changes. */
+    static final class ProgressBar implements java.util.function.LongConsumer {
+        private final PrintWriter err;
+        private long total;
+        private int shown = -1;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(long value) {
+            if (value < 0) {
+                total = -value;
+                return;
+            }
+            int percent = total == 0 ? 100 : (int) (value * 100 / total);
+            if (err != null && percent != shown) {
+                shown = percent;
+                int cells = percent * 40 / 100;
+                err.print("\rupload [" + "#".repeat(cells) + " ".repeat(40 - cells) + "] " + percent + "%");
+                err.flush();
+            }
+        }
+
+        void done() {
+            if (err != null && shown >= 0) {
+                err.println();
+            }
+        }
+    }
+
+    @Command(name = "fetch-file", description = "Download and decrypt the attachments of a received (or sent) message.")
+    static final class FetchFile implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<message-id>")
+        String messageId;
+
+        @Option(names = "--out", defaultValue = ".", description = "folder to write into (default: the current one)")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Profile p = root.open(false)) {
+                StoredMessage message = new net.secureconnect.sdk.messaging.MessageLog(p.store).history(null).stream()
+                        .filter(m -> m.id().equals(messageId) && !m.attachments().isEmpty()).findFirst()
+                        .orElseThrow(() -> new ExitCodes.CliException(ExitCodes.USAGE, "no message " + messageId + " with a file"));
+                java.nio.file.Files.createDirectories(out);
+                ArrayNode written = JSON.createArrayNode();
+                for (MessageContent.Attachment a : message.attachments()) {
+                    String name = a.fileName() == null ? a.blobId() : java.nio.file.Path.of(a.fileName()).getFileName().toString();
+                    java.nio.file.Path target = out.resolve(name);
+                    p.media().download(a, target);
+                    written.add(target.toString());
+                    if (!root.json) {
+                        root.out.println("saved " + target + " (" + a.pointer().size() + " bytes, digest verified)");
+                    }
+                }
+                if (root.json) {
+                    root.out.println(node().set("files", written));
+                }
+                root.out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "listen", description = "Print messages as they arrive (first those that came while offline); Ctrl-C to stop.")
+    static final class Listen implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Option(names = "--for", paramLabel = "<seconds>", description = "stop after this many seconds (default: run until interrupted)")
+        Long seconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Profile p = root.open(false)) {
+                CountDownLatch stop = new CountDownLatch(1);
+                Connection c = root.connect(p, m -> root.print(root.messageLine(p, m), root.messageJson(p, m)));
+                Thread hook = new Thread(() -> {
+                    stop.countDown();
+                    c.close();
+                });
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    if (seconds == null) {
+                        stop.await();
+                    } else {
+                        stop.await(seconds, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    c.close();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running
+                    }
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "history", description = "Show the stored messages (all, or with one user), oldest first.")
+    static final class History implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<username>")
+        String username;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                String peer = username == null ? null : p.accountOf(username).orElseGet(() -> resolve(p, p.identity(), username));
+                List<StoredMessage> messages = new net.secureconnect.sdk.messaging.MessageLog(p.store).history(peer);
+                if (root.json) {
+                    ArrayNode list = JSON.createArrayNode();
+                    messages.forEach(m -> list.add(root.messageJson(p, m)));
+                    root.out.println(node().set("messages", list));
+                } else {
+                    messages.forEach(m -> root.out.println(root.messageLine(p, m)));
+                    if (messages.isEmpty()) {
+                        root.out.println("no messages");
+                    }
+                }
+                root.out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "balance", description = "Show the wallet's balance in credits.")
+    static final class Balance implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                WalletClient.Balance b = p.wallet().balance();
+                root.print(b.balance() + " credits" + (b.status() == null ? "" : " (" + b.status() + ")"),
+                        node().put("balance", b.balance()).put("version", b.version()).put("status", b.status()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "ledger", description = "Show the wallet's ledger, newest first.")
+    static final class Ledger implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Option(names = "--limit", defaultValue = "20")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                WalletClient.LedgerPage page = p.wallet().ledger(limit, null);
+                if (root.json) {
+                    ArrayNode list = JSON.createArrayNode();
+                    page.entries().forEach(list::add);
+                    root.out.println(node().<ObjectNode>set("entries", list).put("nextBefore", page.nextBefore()));
+                } else {
+                    for (JsonNode e : page.entries()) {
+                        root.out.printf("%6s %-14s %+6d  balance %d  %s%n", e.path("version").asText(""), e.path("kind").asText(e.path("type").asText("")),
+                                e.path("amount").asLong(e.path("credits").asLong()), e.path("balanceAfter").asLong(e.path("balance").asLong()),
+                                e.path("createdAt").asText(""));
+                    }
+                }
+                root.out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "safety-number", description = "Show the safety number with a user, to compare in person (digits and QR text).")
+    static final class SafetyNumberCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<username>")
+        String username;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                IdentityClient identity = p.identity();
+                String me = p.accountId();
+                String them = resolve(p, identity, username);
+                List<byte[]> theirs = identity.bundles(them).stream().map(DeviceBundle::identityKey).toList();
+                List<byte[]> mine = new ArrayList<>();
+                mine.add(p.store.localDevice().identity().publicKey());
+                if (identity.me().deviceIds().size() > 1) {
+                    int self = p.store.localDevice().deviceId().orElseThrow();
+                    identity.bundles(me).stream().filter(b -> b.address().deviceId() != self).map(DeviceBundle::identityKey).forEach(mine::add);
+                }
+                SafetyNumber number = SafetyNumber.of(me, mine, them, theirs);
+                root.print(number.displayed() + "\n" + number.qrText(),
+                        node().put("username", username).put("digits", number.digits()).put("qr", number.qrText()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

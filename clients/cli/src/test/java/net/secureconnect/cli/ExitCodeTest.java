@@ -1,0 +1,59 @@
+package net.secureconnect.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The exit codes that need no server: usage, authentication (profile passphrase, no login), network. */
+class ExitCodeTest {
+
+    @TempDir
+    Path home;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String passphrase, String... args) {
+        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        CliEnvironment env = new CliEnvironment(home, URI.create(closed + "/realms/secureconnect"), URI.create(closed + "/"),
+                URI.create("ws://127.0.0.1:" + closedPort() + "/"), URI.create(closed + "/"), URI.create(closed + "/"), passphrase, "pw", "123456");
+        return SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void unknownCommandsAndMissingArgumentsAreUsageErrors() {
+        assertEquals(2, run("p", "frobnicate"));
+        assertEquals(2, run("p", "send", "bob"));
+        assertEquals(2, run("p", "history"), "no profile yet: " + err);
+        assertTrue(err.toString().contains("run login first"), err.toString());
+    }
+
+    @Test
+    void anUnreachableServerIsExitCode5AndAMissingLoginIs3() {
+        assertEquals(5, run("p", "login", "-u", "alice"), err.toString());
+        assertEquals(3, run("p", "balance"), "the profile exists now, without tokens: " + err);
+    }
+
+    @Test
+    void aWrongPassphraseIsExitCode3() {
+        run("right", "login", "-u", "alice");
+        assertEquals(3, run("wrong", "--json", "balance"));
+        assertTrue(err.toString().contains("\"exitCode\":3"), err.toString());
+    }
+}

@@ -1,0 +1,119 @@
+package net.secureconnect.sdk.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import net.secureconnect.sdk.crypto.X25519KeyPair;
+import net.secureconnect.sdk.keys.DeviceBundle;
+import net.secureconnect.sdk.keys.KemPrekey;
+import net.secureconnect.sdk.keys.LocalDevice;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** identity-service's API (docs/identity.md) for this device: account, username, registration, keys, bundles. */
+public final class IdentityClient {
+
+    /** Refill when fewer one-time prekeys than this are left on the server. */
+    public static final int REFILL_BELOW = 20;
+
+    private final HttpJson http;
+
+    /** @param base e.g. {@code http://127.0.0.1:8081/}; {@code accessToken} is asked for on every call */
+    public IdentityClient(HttpClient http, URI base, Supplier<String> accessToken) {
+        this.http = new HttpJson(http, base, accessToken);
+    }
+
+    public record Account(String accountId, String username, List<Integer> deviceIds) {
+    }
+
+    /** {@code GET /v1/accounts/me}; provisions the account on the first call. */
+    public Account me() {
+        JsonNode node = http.get("v1/accounts/me");
+        List<Integer> devices = new java.util.ArrayList<>();
+        for (JsonNode d : node.path("devices")) {
+            devices.add(d.isInt() ? d.asInt() : d.path("deviceId").asInt());
+        }
+        return new Account(node.path("accountId").asText(), node.hasNonNull("username") ? node.get("username").asText() : null,
+                List.copyOf(devices));
+    }
+
+    /** {@code PUT /v1/accounts/{id}/username}; {@link ApiException.Conflict} {@code USERNAME_TAKEN}. */
+    public void claimUsername(String accountId, String username) {
+        http.put("v1/accounts/" + segment(accountId) + "/username", Map.of("username", username));
+    }
+
+    /** {@code GET /v1/usernames/{username}} → account id; {@link ApiException.NotFound} if nobody has it. */
+    public String lookupUsername(String username) {
+        return http.get("v1/usernames/" + segment(username)).path("accountId").asText();
+    }
+
+    /** {@code POST /v1/accounts/{id}/devices} with this device's keys; records and returns the new device id. */
+    public int registerDevice(String accountId, LocalDevice device) {
+        int deviceId = http.post("v1/accounts/" + segment(accountId) + "/devices", device.registrationBody())
+                .path("deviceId").asInt();
+        device.registered(accountId, deviceId);
+        return deviceId;
+    }
+
+    /** {@code PUT …/keys} with the current signed prekey and {@code oneTime} (at most 100). */
+    public void uploadKeys(String accountId, int deviceId, LocalDevice device, List<Map.Entry<Integer, X25519KeyPair>> oneTime) {
+        http.put(devicePath(accountId, deviceId) + "/keys", device.keyUploadBody(oneTime));
+    }
+
+    /** What the server still holds for this device ({@code GET …/keys}). */
+    public record KeyCounts(int oneTimePrekeys, int kemOneTimePrekeys) {
+    }
+
+    public KeyCounts keyCounts(String accountId, int deviceId) {
+        JsonNode node = http.get(devicePath(accountId, deviceId) + "/keys");
+        return new KeyCounts(node.path("oneTimePrekeys").asInt(), node.path("kemOneTimePrekeys").asInt());
+    }
+
+    /** How many keys of each kind a refill uploaded. */
+    public record Refill(int oneTimePrekeys, int kemOneTimePrekeys) {
+        public boolean any() {
+            return oneTimePrekeys + kemOneTimePrekeys > 0;
+        }
+    }
+
+    /**
+     * Tops each kind of one-time prekey (X25519, ML-KEM-768) up to 100 when fewer than
+     * {@link #REFILL_BELOW} are left on the server. An upload replaces the unclaimed keys of the kinds it
+     * carries, so a low kind gets a full new set of 100 and the other kind is left out. The caller
+     * persists {@code device} afterwards ({@code ProfileStore.localDeviceChanged()}).
+     */
+    public Refill refillPrekeysIfLow(String accountId, int deviceId, LocalDevice device) {
+        KeyCounts left = keyCounts(accountId, deviceId);
+        List<Map.Entry<Integer, X25519KeyPair>> oneTime = left.oneTimePrekeys() < REFILL_BELOW
+                ? device.generateOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
+        List<KemPrekey> kemOneTime = left.kemOneTimePrekeys() < REFILL_BELOW
+                ? device.generateKemOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
+        Refill refill = new Refill(oneTime.size(), kemOneTime.size());
+        if (refill.any()) {
+            http.put(devicePath(accountId, deviceId) + "/keys", device.keyUploadBody(oneTime, kemOneTime));
+        }
+        return refill;
+    }
+
+    /** {@code GET /v1/bundles/{accountId}}: every device, signatures verified. */
+    public List<DeviceBundle> bundles(String accountId) {
+        return DeviceBundle.parse(http.get("v1/bundles/" + segment(accountId))).stream().map(DeviceBundle::verified).toList();
+    }
+
+    /** {@code GET /v1/bundles/{accountId}/{deviceId}}, signatures verified. */
+    public DeviceBundle bundle(String accountId, int deviceId) {
+        return DeviceBundle.parse(http.get("v1/bundles/" + segment(accountId) + "/" + deviceId)).get(0).verified();
+    }
+
+    private static String devicePath(String accountId, int deviceId) {
+        return "v1/accounts/" + segment(accountId) + "/devices/" + deviceId;
+    }
+
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

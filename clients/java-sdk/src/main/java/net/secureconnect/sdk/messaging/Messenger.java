@@ -1,0 +1,243 @@
+package net.secureconnect.sdk.messaging;
+
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.DeviceBundle;
+import net.secureconnect.sdk.protocol.DuplicateMessageException;
+import net.secureconnect.sdk.protocol.IdentityChangeListener;
+import net.secureconnect.sdk.protocol.KeySource;
+import net.secureconnect.sdk.protocol.MessageContent;
+import net.secureconnect.sdk.protocol.SessionCipher;
+import net.secureconnect.sdk.relay.RelayClient;
+import net.secureconnect.sdk.relay.RelayException;
+import net.secureconnect.sdk.relay.RelayFrames;
+import net.secureconnect.sdk.store.ProfileStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Messaging for one registered device: encrypts a message for every device of the recipient (one relay
+ * {@code send} per account, one message per device) and for the sender's other devices, handles the relay's
+ * refusals, and turns {@code deliver} frames into decrypted, persisted, de-duplicated history entries before
+ * acking them. All cryptographic state is touched under one lock (the {@link SessionCipher} and the
+ * {@link ProfileStore} are not thread-safe); relay round trips happen outside it.
+ */
+public final class Messenger implements RelayClient.Handler {
+
+    private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
+    /** Resends after RATE_LIMITED / UNAVAILABLE / a lost connection, same id. */
+    private static final int TRANSIENT_RETRIES = 4;
+
+    /** Told about every newly received message (after it is stored and acked). */
+    @FunctionalInterface
+    public interface Listener {
+        void received(StoredMessage message);
+    }
+
+    private final ProfileStore store;
+    private final KeyDirectory directory;
+    private final SessionCipher cipher;
+    private final MessageLog log;
+    private final DeviceAddress self;
+    private final Object lock = new Object();
+    private volatile EnvelopeTransport transport;
+    private volatile Listener listener = m -> { };
+
+    public Messenger(ProfileStore store, KeyDirectory directory, IdentityChangeListener identityChanges) {
+        this.store = store;
+        this.directory = directory;
+        this.cipher = new SessionCipher(store, KeySource.RANDOM, identityChanges);
+        this.log = new MessageLog(store);
+        this.self = new DeviceAddress(store.localDevice().accountId()
+                .orElseThrow(() -> new IllegalStateException("this device is not registered")),
+                store.localDevice().deviceId().orElseThrow());
+    }
+
+    /** Sets where envelopes go (the relay client, whose {@link RelayClient.Handler} this messenger is). */
+    public void transport(EnvelopeTransport transport) {
+        this.transport = transport;
+    }
+
+    public void listener(Listener listener) {
+        this.listener = listener;
+    }
+
+    public DeviceAddress self() {
+        return self;
+    }
+
+    /**
+     * Encrypts and sends a message to every device of {@code recipient}, then a copy to this account's other
+     * devices. Returns the envelope id. Throws {@link RelayException.InsufficientCreditsException},
+     * {@link RelayException.UnknownRecipientException}, or after retries {@link RelayException.RateLimitedException} /
+     * {@link RelayException.UnavailableException}; nothing is recorded in the history then.
+     */
+    public String send(String recipient, MessageContent content) {
+        byte[] plaintext = content.encode();
+        String id = deliver(recipient, plaintext, false);
+        synchronized (lock) {
+            log.add(new StoredMessage(id, true, recipient, 0, content.sentAtMillis(), null, content.text(),
+                    content.attachments()));
+        }
+        if (!recipient.equals(self.accountId())) {
+            List<Integer> others;
+            synchronized (lock) {
+                others = log.devices(self.accountId());
+            }
+            if (others.isEmpty()) {
+                others = directory.ownDevices().stream().filter(d -> d != self.deviceId()).toList();
+                synchronized (lock) {
+                    log.devices(self.accountId(), others);
+                }
+            }
+            if (!others.isEmpty()) {
+                try {
+                    deliver(self.accountId(), plaintext, true);
+                } catch (RelayException e) {
+                    // The message itself went out; only the copy to this account's other devices did not.
+                    LOG.log(Level.WARNING, "copy to own devices not sent: " + e.getMessage());
+                }
+            }
+        }
+        return id;
+    }
+
+    private String deliver(String to, byte[] plaintext, boolean ownAccount) {
+        String id = UUID.randomUUID().toString();
+        boolean mismatchHandled = false;
+        int transientLeft = TRANSIENT_RETRIES;
+        long backoff = 500;
+        while (true) {
+            List<RelayFrames.OutgoingMessage> messages = encrypt(to, plaintext, ownAccount);
+            try {
+                requireTransport().send(id, to, messages);
+                return id;
+            } catch (RelayException.DeviceMismatchException e) {
+                if (mismatchHandled) {
+                    throw e;
+                }
+                mismatchHandled = true;
+                refreshDevices(to, e, ownAccount);
+            } catch (RelayException.RateLimitedException | RelayException.UnavailableException e) {
+                if (transientLeft-- == 0) {
+                    throw e;
+                }
+                if (e instanceof RelayException.UnavailableException u && u.retryWithNewId()) {
+                    id = UUID.randomUUID().toString();
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 8_000);
+            }
+        }
+    }
+
+    private List<RelayFrames.OutgoingMessage> encrypt(String to, byte[] plaintext, boolean ownAccount) {
+        synchronized (lock) {
+            List<Integer> devices = log.devices(to);
+            if (devices.isEmpty() && !ownAccount) {
+                List<DeviceBundle> bundles = directory.bundles(to);
+                List<Integer> ids = new ArrayList<>();
+                for (DeviceBundle bundle : bundles) {
+                    cipher.startSession(bundle);
+                    ids.add(bundle.address().deviceId());
+                }
+                log.devices(to, ids);
+                devices = ids;
+            }
+            List<RelayFrames.OutgoingMessage> messages = new ArrayList<>();
+            for (int deviceId : devices) {
+                DeviceAddress target = new DeviceAddress(to, deviceId);
+                if (!cipher.hasSession(target)) {
+                    cipher.startSession(directory.bundle(to, deviceId));
+                }
+                byte[] body = cipher.encrypt(target, plaintext);
+                messages.add(new RelayFrames.OutgoingMessage(deviceId, body[0] & 0xFF, body));
+            }
+            return messages;
+        }
+    }
+
+    /** DEVICE_MISMATCH: take the relay's device list; missing devices get a session from a fresh bundle. */
+    private void refreshDevices(String to, RelayException.DeviceMismatchException e, boolean ownAccount) {
+        synchronized (lock) {
+            Set<Integer> current = new LinkedHashSet<>(e.devices());
+            if (ownAccount) {
+                current.remove(self.deviceId());
+            }
+            for (int missing : e.missingDevices()) {
+                if (!ownAccount || missing != self.deviceId()) {
+                    cipher.startSession(directory.bundle(to, missing));
+                }
+            }
+            log.devices(to, List.copyOf(current));
+        }
+    }
+
+    /** Decrypts, de-duplicates by (from, id), stores, then acks; undecryptable envelopes are acked and dropped. */
+    @Override
+    public void delivered(RelayFrames.Delivery delivery) {
+        StoredMessage message = null;
+        synchronized (lock) {
+            if (!log.isSeen(delivery.from(), delivery.id())) {
+                message = decrypt(delivery);
+                if (message != null) {
+                    log.add(message);
+                }
+                log.markSeen(delivery.from(), delivery.id());
+            }
+        }
+        requireTransport().ack(delivery.ackId());
+        if (message != null) {
+            listener.received(message);
+        }
+    }
+
+    private StoredMessage decrypt(RelayFrames.Delivery delivery) {
+        if (!"message".equals(delivery.kind())) {
+            return null; // call signalling: not handled by this client
+        }
+        try {
+            DeviceAddress sender = new DeviceAddress(delivery.from(), delivery.fromDevice());
+            MessageContent content = MessageContent.decode(cipher.decrypt(sender, delivery.body()));
+            boolean copyOfOwn = delivery.from().equals(self.accountId());
+            return new StoredMessage(delivery.id(), copyOfOwn, delivery.from(), delivery.fromDevice(),
+                    content.sentAtMillis(), delivery.sentAt(), content.text(), content.attachments());
+        } catch (DuplicateMessageException e) {
+            return null;
+        } catch (RuntimeException e) {
+            // Tampered, replayed setup, unknown prekey, malformed: nothing to show; acked so it is not redelivered forever.
+            LOG.log(Level.WARNING, "dropped undecryptable envelope " + delivery.id() + " from " + delivery.from()
+                    + "/" + delivery.fromDevice() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The stored history, oldest first; with {@code peer} only that conversation. */
+    public List<StoredMessage> history(String peer) {
+        synchronized (lock) {
+            return log.history(peer);
+        }
+    }
+
+    private EnvelopeTransport requireTransport() {
+        EnvelopeTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("no transport: call transport(...) first");
+        }
+        return t;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RelayException.UnavailableException("INTERRUPTED", "interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package net.secureconnect.sdk.protocol;
+
+import net.secureconnect.sdk.crypto.Bytes;
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.LocalDevice;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A {@link ProtocolStore} that forgets everything when the process ends (tests, benchmarks). */
+public final class InMemoryProtocolStore implements ProtocolStore {
+
+    private final LocalDevice device;
+    private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
+    private final Set<String> baseKeys = new HashSet<>();
+
+    public InMemoryProtocolStore(LocalDevice device) {
+        this.device = device;
+    }
+
+    @Override
+    public LocalDevice localDevice() {
+        return device;
+    }
+
+    @Override
+    public void localDeviceChanged() {
+    }
+
+    @Override
+    public Optional<SessionRecord> sessionRecord(DeviceAddress address) {
+        return Optional.ofNullable(sessions.get(address));
+    }
+
+    @Override
+    public void storeSessionRecord(DeviceAddress address, SessionRecord record) {
+        sessions.put(address, record);
+    }
+
+    @Override
+    public boolean isBaseKeyKnown(byte[] baseKey) {
+        return baseKeys.contains(Bytes.hex(baseKey));
+    }
+
+    @Override
+    public void rememberBaseKey(byte[] baseKey) {
+        baseKeys.add(Bytes.hex(baseKey));
+    }
+}

@@ -1,0 +1,385 @@
+package net.secureconnect.sdk.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.secureconnect.sdk.crypto.AuthenticationException;
+import net.secureconnect.sdk.crypto.Bytes;
+import net.secureconnect.sdk.crypto.Sodium;
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.protocol.ProtocolStore;
+import net.secureconnect.sdk.protocol.SessionRecord;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One profile's state on disk, encrypted at rest under a key derived from the passphrase with Argon2id:
+ * this device's keys, one file per session, and the accepted X3DH base keys. Layout, file format and
+ * associated data are in docs/protocol-crypto.md §8. Every write is atomic (temporary file, fsync,
+ * rename); a profile is held by one process at a time (file lock). Close it when done.
+ */
+public final class ProfileStore implements ProtocolStore, AutoCloseable {
+
+    public static final int FORMAT = 1;
+    static final byte[] MAGIC = Bytes.ascii("SCS1");
+    static final String AD_LABEL = "SecureConnect state v1";
+    static final byte[] VERIFIER_PLAINTEXT = Bytes.ascii("SecureConnect passphrase check");
+    /** Accepted base keys remembered (oldest forgotten first). */
+    public static final int MAX_BASE_KEYS = 10_000;
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final byte[] key;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final LocalDevice device;
+    private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
+    private final LinkedHashSet<String> baseKeys = new LinkedHashSet<>();
+
+    private ProfileStore(Path dir, byte[] key, FileChannel lockChannel, FileLock lock, LocalDevice device) {
+        this.dir = dir;
+        this.key = key;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.device = device;
+    }
+
+    public static boolean exists(Path root, String profile) {
+        return Files.exists(root.resolve(checkName(profile)).resolve("profile.json"));
+    }
+
+    /** Creates {@code root/profile/} holding {@code device}; refuses an existing profile. */
+    public static ProfileStore create(Path root, String profile, char[] passphrase, LocalDevice device,
+                                      KdfParameters kdf) {
+        Path dir = root.resolve(checkName(profile));
+        if (Files.exists(dir.resolve("profile.json"))) {
+            throw new StateStoreException("profile '" + profile + "' already exists");
+        }
+        try {
+            Files.createDirectories(dir.resolve("sessions"));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot create " + dir, e);
+        }
+        byte[] salt = Sodium.randomBytes(16);
+        byte[] key = deriveKey(passphrase, salt, kdf);
+        ProfileStore store = locked(dir, key, device);
+        ObjectNode header = JSON.createObjectNode();
+        header.put("format", FORMAT);
+        header.putObject("kdf").put("algorithm", "argon2id13").put("opsLimit", kdf.opsLimit())
+                .put("memLimit", kdf.memLimit()).put("salt", Bytes.base64(salt));
+        header.put("verifier", Bytes.base64(store.seal("profile.json#verifier", VERIFIER_PLAINTEXT)));
+        try {
+            store.writeEncrypted("device.bin", device.toJson());
+            store.writeBaseKeys();
+            // profile.json last: a crash before this leaves no profile that half-opens.
+            atomicWrite(dir.resolve("profile.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header));
+        } catch (IOException e) {
+            store.close();
+            throw new StateStoreException("cannot write profile " + profile, e);
+        }
+        return store;
+    }
+
+    /**
+     * Opens an existing profile. {@link WrongPassphraseException} if the passphrase does not match;
+     * {@link StateStoreException} if the profile is missing, in use by another process, or corrupted.
+     */
+    public static ProfileStore open(Path root, String profile, char[] passphrase) throws WrongPassphraseException {
+        Path dir = root.resolve(checkName(profile));
+        JsonNode header;
+        try {
+            header = JSON.readTree(Files.readAllBytes(dir.resolve("profile.json")));
+        } catch (NoSuchFileException e) {
+            throw new StateStoreException("no profile '" + profile + "' in " + root);
+        } catch (IOException e) {
+            throw new StateStoreException("cannot read profile " + profile, e);
+        }
+        if (header.path("format").asInt() != FORMAT || !"argon2id13".equals(header.path("kdf").path("algorithm").asText())) {
+            throw new StateStoreException("unsupported profile format");
+        }
+        JsonNode kdf = header.path("kdf");
+        byte[] key = deriveKey(passphrase, Bytes.base64(kdf.path("salt").asText(), 16),
+                new KdfParameters(kdf.path("opsLimit").asLong(), kdf.path("memLimit").asLong()));
+        byte[] verifier;
+        try {
+            verifier = java.util.Base64.getDecoder().decode(header.path("verifier").asText());
+        } catch (IllegalArgumentException e) {
+            throw new StateStoreException("profile.json: verifier is not base64");
+        }
+        try {
+            byte[] check = open(key, "profile.json#verifier", verifier);
+            if (!Arrays.equals(check, VERIFIER_PLAINTEXT)) {
+                throw new AuthenticationException("verifier");
+            }
+        } catch (AuthenticationException e) {
+            throw new WrongPassphraseException(profile);
+        }
+        ProfileStore partial = locked(dir, key, null);
+        try {
+            LocalDevice device = LocalDevice.fromJson(partial.readEncrypted("device.bin"));
+            ProfileStore store = new ProfileStore(dir, key, partial.lockChannel, partial.lock, device);
+            store.loadSessions();
+            for (JsonNode baseKey : store.readEncrypted("basekeys.bin").path("baseKeys")) {
+                store.baseKeys.add(baseKey.asText());
+            }
+            return store;
+        } catch (RuntimeException e) {
+            partial.close();
+            throw e;
+        }
+    }
+
+    private static ProfileStore locked(Path dir, byte[] key, LocalDevice device) {
+        try {
+            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new StateStoreException("profile " + dir.getFileName() + " is in use by another process");
+            }
+            return new ProfileStore(dir, key, channel, lock, device);
+        } catch (IOException e) {
+            throw new StateStoreException("cannot lock " + dir, e);
+        }
+    }
+
+    private static byte[] deriveKey(char[] passphrase, byte[] salt, KdfParameters kdf) {
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
+        byte[] password = new byte[encoded.remaining()];
+        encoded.get(password);
+        try {
+            return Sodium.argon2id(password, salt, kdf.opsLimit(), kdf.memLimit(), 32);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+            if (encoded.hasArray()) {
+                Arrays.fill(encoded.array(), (byte) 0);
+            }
+        }
+    }
+
+    // ---- ProtocolStore ----
+
+    @Override
+    public LocalDevice localDevice() {
+        return device;
+    }
+
+    @Override
+    public void localDeviceChanged() {
+        writeEncrypted("device.bin", device.toJson());
+    }
+
+    @Override
+    public Optional<SessionRecord> sessionRecord(DeviceAddress address) {
+        return Optional.ofNullable(sessions.get(address));
+    }
+
+    @Override
+    public void storeSessionRecord(DeviceAddress address, SessionRecord record) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("accountId", address.accountId());
+        node.put("deviceId", address.deviceId());
+        node.set("record", record.toJson());
+        writeEncrypted(sessionFile(address), node);
+        sessions.put(address, record);
+    }
+
+    @Override
+    public boolean isBaseKeyKnown(byte[] baseKey) {
+        return baseKeys.contains(Bytes.base64(baseKey));
+    }
+
+    @Override
+    public void rememberBaseKey(byte[] baseKey) {
+        baseKeys.add(Bytes.base64(baseKey));
+        while (baseKeys.size() > MAX_BASE_KEYS) {
+            baseKeys.remove(baseKeys.iterator().next());
+        }
+        writeBaseKeys();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    private static final Pattern DOCUMENT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+    /**
+     * An application document kept encrypted next to the keys ({@code data/<name>.bin}, same format and
+     * associated data scheme as every state file): message history, seen envelope ids, tokens.
+     */
+    public Optional<JsonNode> readDocument(String name) {
+        String file = documentFile(name);
+        if (!Files.exists(dir.resolve(file))) {
+            return Optional.empty();
+        }
+        return Optional.of(readEncrypted(file));
+    }
+
+    /** Replaces a document atomically (see {@link #readDocument}). */
+    public void writeDocument(String name, JsonNode content) {
+        String file = documentFile(name);
+        try {
+            Files.createDirectories(dir.resolve("data"));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot create " + dir.resolve("data"), e);
+        }
+        writeEncrypted(file, content);
+    }
+
+    /** Removes a document; nothing happens if it does not exist. */
+    public void deleteDocument(String name) {
+        try {
+            Files.deleteIfExists(dir.resolve(documentFile(name)));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot delete " + name, e);
+        }
+    }
+
+    private static String documentFile(String name) {
+        if (name == null || !DOCUMENT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("document names are 1..32 of [a-z0-9-], starting with a letter");
+        }
+        return "data/" + name + ".bin";
+    }
+
+    @Override
+    public void close() {
+        Arrays.fill(key, (byte) 0);
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new StateStoreException("cannot release the profile lock", e);
+        }
+    }
+
+    // ---- files ----
+
+    static String sessionFile(DeviceAddress address) {
+        return "sessions/" + Bytes.hex(address.accountId().getBytes(StandardCharsets.UTF_8)) + "." + address.deviceId() + ".bin";
+    }
+
+    private void loadSessions() {
+        try (var files = Files.list(dir.resolve("sessions"))) {
+            for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".bin"))::iterator) {
+                JsonNode node = readEncrypted("sessions/" + file.getFileName());
+                DeviceAddress address = new DeviceAddress(node.path("accountId").asText(), node.path("deviceId").asInt());
+                if (!sessionFile(address).equals("sessions/" + file.getFileName())) {
+                    throw new StateStoreException("session file " + file.getFileName() + " names another device");
+                }
+                sessions.put(address, SessionRecord.fromJson(node.path("record")));
+            }
+        } catch (IOException e) {
+            throw new StateStoreException("cannot list sessions", e);
+        }
+    }
+
+    private void writeBaseKeys() {
+        ObjectNode node = JSON.createObjectNode();
+        ArrayNode list = node.putArray("baseKeys");
+        baseKeys.forEach(list::add);
+        writeEncrypted("basekeys.bin", node);
+    }
+
+    private void writeEncrypted(String name, JsonNode content) {
+        try {
+            atomicWrite(dir.resolve(name), Bytes.concat(MAGIC, seal(name, JSON.writeValueAsBytes(content))));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot write " + name, e);
+        }
+    }
+
+    private JsonNode readEncrypted(String name) {
+        try {
+            byte[] data = Files.readAllBytes(dir.resolve(name));
+            if (data.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
+                throw new StateStoreException(name + " is not a state file");
+            }
+            return JSON.readTree(open(key, name, Arrays.copyOfRange(data, MAGIC.length, data.length)));
+        } catch (AuthenticationException e) {
+            throw new StateStoreException(name + " is corrupted or was tampered with", e);
+        } catch (IOException e) {
+            throw new StateStoreException("cannot read " + name, e);
+        }
+    }
+
+    /** nonce (24) ‖ XChaCha20-Poly1305(key, nonce, plaintext, AD = label ‖ 0x00 ‖ file name). */
+    private byte[] seal(String name, byte[] plaintext) {
+        byte[] nonce = Sodium.randomBytes(Sodium.XCHACHA_NONCE_BYTES);
+        return Bytes.concat(nonce, Sodium.aeadEncrypt(key, nonce, plaintext, associatedData(name)));
+    }
+
+    private static byte[] open(byte[] key, String name, byte[] sealed) {
+        if (sealed.length < Sodium.XCHACHA_NONCE_BYTES + Sodium.AEAD_TAG_BYTES) {
+            throw new AuthenticationException("too short");
+        }
+        return Sodium.aeadDecrypt(key, Arrays.copyOf(sealed, Sodium.XCHACHA_NONCE_BYTES),
+                Arrays.copyOfRange(sealed, Sodium.XCHACHA_NONCE_BYTES, sealed.length), associatedData(name));
+    }
+
+    static byte[] associatedData(String name) {
+        return Bytes.concat(Bytes.ascii(AD_LABEL), new byte[] {0}, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Write to a temporary file in the same folder, fsync, rename over the target, fsync the folder. */
+    static void atomicWrite(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + Bytes.hex(Sodium.randomBytes(6)));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("file system cannot rename atomically: " + target.getParent(), e);
+            }
+            try (FileChannel folder = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                folder.force(true);
+            } catch (IOException ignoredOnSomeFileSystems) {
+                // Directory fsync is not supported everywhere; the rename itself is atomic.
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static String checkName(String profile) {
+        if (profile == null || !PROFILE_NAME.matcher(profile).matches()) {
+            throw new IllegalArgumentException("profile names are 1..64 of [A-Za-z0-9_.-], starting with a letter or digit");
+        }
+        return profile;
+    }
+}

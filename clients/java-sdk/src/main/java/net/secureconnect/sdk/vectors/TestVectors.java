@@ -1,0 +1,275 @@
+package net.secureconnect.sdk.vectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.secureconnect.sdk.crypto.Bytes;
+import net.secureconnect.sdk.crypto.Hkdf;
+import net.secureconnect.sdk.crypto.MlKem768;
+import net.secureconnect.sdk.crypto.Sodium;
+import net.secureconnect.sdk.crypto.X25519KeyPair;
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.DeviceBundle;
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.protocol.DoubleRatchet;
+import net.secureconnect.sdk.protocol.InMemoryProtocolStore;
+import net.secureconnect.sdk.protocol.KeySource;
+import net.secureconnect.sdk.protocol.SessionCipher;
+import net.secureconnect.sdk.protocol.X3dh;
+import net.secureconnect.sdk.safety.SafetyNumber;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shared test vectors (docs/test-vectors/*.json): every input is written out, every output computed
+ * by this SDK. {@code main} writes the files; the SDK's tests read them and recompute each output, and
+ * another implementation (the browser client) can do the same. Fixed private keys are
+ * SHA-256("SecureConnect test vector " ‖ name). All byte strings are lowercase hex.
+ */
+public final class TestVectors {
+
+    public static final String KDF = "kdf.json";
+    public static final String X3DH = "x3dh.json";
+    public static final String RATCHET = "ratchet.json";
+    public static final String SAFETY_NUMBER = "safety-number.json";
+    public static final String SECRETSTREAM = "secretstream.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long FIXED_TIME = 1_767_225_600_000L;
+
+    private TestVectors() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args.length > 0 ? args[0] : "docs/test-vectors");
+        Files.createDirectories(dir);
+        boolean force = args.length > 1 && args[1].equals("--force");
+        for (Map.Entry<String, JsonNode> file : all().entrySet()) {
+            if (file.getKey().equals(SECRETSTREAM) && Files.exists(dir.resolve(SECRETSTREAM)) && !force) {
+                continue; // random header: rewriting it would change the file on every run
+            }
+            Files.write(dir.resolve(file.getKey()),
+                    (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(file.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
+            System.out.println("wrote " + dir.resolve(file.getKey()));
+        }
+    }
+
+    /** Every file, freshly computed (secretstream's blob is random: its file is kept as first written). */
+    public static Map<String, JsonNode> all() throws IOException {
+        return Map.of(KDF, kdf(), X3DH, x3dh(), RATCHET, ratchet(), SAFETY_NUMBER, safetyNumber(),
+                SECRETSTREAM, secretstream());
+    }
+
+    public static byte[] fixedKey(String name) {
+        return Sodium.sha256(Bytes.ascii("SecureConnect test vector " + name));
+    }
+
+    // ---- kdf.json ----
+
+    public static JsonNode kdf() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "HKDF-SHA256 (RFC 5869 case 1 and the SDK's labels), KDF_RK, KDF_CK, message keys");
+        ArrayNode hkdf = root.putArray("hkdf");
+        hkdf.add(hkdfCase("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "000102030405060708090a0b0c",
+                "f0f1f2f3f4f5f6f7f8f9", 42));
+        hkdf.add(hkdfCase(Bytes.hex(fixedKey("hkdf ikm")), Bytes.hex(new byte[32]),
+                Bytes.hex(X3dh.INFO), 32));
+        ArrayNode root_ = root.putArray("kdfRoot");
+        byte[] rk = fixedKey("root key");
+        byte[] dh = fixedKey("dh output");
+        byte[][] out = DoubleRatchet.kdfRoot(rk, dh);
+        root_.addObject().put("rootKey", Bytes.hex(rk)).put("dhOutput", Bytes.hex(dh))
+                .put("info", new String(DoubleRatchet.ROOT_INFO, StandardCharsets.US_ASCII))
+                .put("newRootKey", Bytes.hex(out[0])).put("chainKey", Bytes.hex(out[1]));
+        ObjectNode chain = root.putObject("kdfChain");
+        byte[] ck = fixedKey("chain key");
+        chain.put("chainKey", Bytes.hex(ck));
+        ArrayNode steps = chain.putArray("steps");
+        for (int i = 0; i < 3; i++) {
+            byte[][] next = DoubleRatchet.kdfChain(ck);
+            byte[][] aead = DoubleRatchet.messageKeys(next[1]);
+            steps.addObject().put("messageKey", Bytes.hex(next[1])).put("nextChainKey", Bytes.hex(next[0]))
+                    .put("aeadKey", Bytes.hex(aead[0])).put("aeadNonce", Bytes.hex(aead[1]));
+            ck = next[0];
+        }
+        return root;
+    }
+
+    private static ObjectNode hkdfCase(String ikm, String salt, String info, int length) {
+        return JSON.createObjectNode().put("ikm", ikm).put("salt", salt).put("info", info).put("length", length)
+                .put("okm", Bytes.hex(Hkdf.derive(Bytes.hex(salt), Bytes.hex(ikm), Bytes.hex(info), length)));
+    }
+
+    // ---- x3dh.json ----
+
+    /** Alice and Bob with fixed keys; the same devices feed the ratchet vectors. */
+    public static LocalDevice alice() {
+        return LocalDevice.fromKeys(1111, Sodium.ed25519FromSeed(fixedKey("alice identity")),
+                Sodium.x25519FromPrivate(fixedKey("alice agreement")), Sodium.x25519FromPrivate(fixedKey("alice signed prekey")),
+                FIXED_TIME);
+    }
+
+    public static LocalDevice bob() {
+        return LocalDevice.fromKeys(2222, Sodium.ed25519FromSeed(fixedKey("bob identity")),
+                Sodium.x25519FromPrivate(fixedKey("bob agreement")), Sodium.x25519FromPrivate(fixedKey("bob signed prekey")),
+                FIXED_TIME);
+    }
+
+    public static X25519KeyPair bobOneTimePrekey() {
+        return Sodium.x25519FromPrivate(fixedKey("bob one-time prekey"));
+    }
+
+    public static JsonNode x3dh() {
+        LocalDevice alice = alice();
+        LocalDevice bob = bob();
+        X25519KeyPair opk = bobOneTimePrekey();
+        X25519KeyPair ephemeral = Sodium.x25519FromPrivate(fixedKey("alice ephemeral"));
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "X3DH with fixed keys; SK with and without the one-time prekey; AD; signatures of docs/identity.md; PQXDH with a fixed ML-KEM-768 key and encapsulation");
+        root.set("alice", deviceNode(alice));
+        root.set("bob", deviceNode(bob));
+        root.put("bobOneTimePrekeyPrivate", Bytes.hex(opk.privateKey())).put("bobOneTimePrekeyPublic", Bytes.hex(opk.publicKey()));
+        root.put("aliceEphemeralPrivate", Bytes.hex(ephemeral.privateKey())).put("aliceEphemeralPublic", Bytes.hex(ephemeral.publicKey()));
+        DeviceBundle withOpk = withOneTime(bob.bundle("bob", 1, null), 7, opk.publicKey());
+        DeviceBundle withoutOpk = bob.bundle("bob", 1, null);
+        root.put("sharedSecretWithOneTimePrekey", Bytes.hex(X3dh.initiate(alice, withOpk.verified(), ephemeral).sharedSecret()));
+        root.put("sharedSecretWithoutOneTimePrekey", Bytes.hex(X3dh.initiate(alice, withoutOpk.verified(), ephemeral).sharedSecret()));
+        root.put("associatedData", Bytes.hex(X3dh.associatedData(alice.identity().publicKey(), alice.agreement().publicKey(),
+                bob.identity().publicKey(), bob.agreement().publicKey())));
+
+        // PQXDH: the same keys plus Bob's ML-KEM-768 prekey (seed d ‖ z) and a fixed encapsulation message m.
+        byte[] kemSeed = Bytes.concat(fixedKey("bob kem prekey d"), fixedKey("bob kem prekey z"));
+        MlKem768.KeyPair kem = MlKem768.fromSeed(kemSeed);
+        byte[] m = fixedKey("alice kem encapsulation");
+        MlKem768.Encapsulation encapsulation = MlKem768.encapsulate(kem.publicKey(), m);
+        bob.setKemLastResortPrekey(3, kem, FIXED_TIME);
+        DeviceBundle pq = bob.bundleWithKem("bob", 1, null, null);
+        DeviceBundle pqWithOpk = new DeviceBundle("bob", 1, pq.registrationId(), pq.identityKey(), pq.agreementKey(),
+                pq.agreementKeySignature(), pq.signedPrekeyId(), pq.signedPrekey(), pq.signedPrekeySignature(), 7,
+                opk.publicKey(), pq.kemPrekeyId(), pq.kemPrekey(), pq.kemPrekeySignature(), true).verified();
+        X3dh.Initiation pqxdh = X3dh.initiate(alice, pqWithOpk, ephemeral, m);
+        ObjectNode pqNode = root.putObject("pqxdh");
+        pqNode.put("kemPrekeyId", 3).put("kemSeed", Bytes.hex(kemSeed)).put("kemPublicKey", Bytes.hex(kem.publicKey()))
+                .put("kemPrekeySignature", Bytes.hex(pq.kemPrekeySignature()))
+                .put("encapsulationRandomness", Bytes.hex(m)).put("kemCiphertext", Bytes.hex(encapsulation.ciphertext()))
+                .put("kemSharedSecret", Bytes.hex(encapsulation.sharedSecret()))
+                .put("info", new String(X3dh.PQ_INFO, StandardCharsets.US_ASCII))
+                .put("sharedSecretWithOneTimePrekey", Bytes.hex(pqxdh.sharedSecret()));
+        return root;
+    }
+
+    private static ObjectNode deviceNode(LocalDevice device) {
+        return JSON.createObjectNode()
+                .put("identitySeed", Bytes.hex(device.identity().seed()))
+                .put("identityKey", Bytes.hex(device.identity().publicKey()))
+                .put("agreementPrivate", Bytes.hex(device.agreement().privateKey()))
+                .put("agreementKey", Bytes.hex(device.agreement().publicKey()))
+                .put("agreementKeySignature", Bytes.hex(device.agreementSignature()))
+                .put("signedPrekeyId", device.currentSignedPrekey().keyId())
+                .put("signedPrekeyPrivate", Bytes.hex(device.currentSignedPrekey().keyPair().privateKey()))
+                .put("signedPrekey", Bytes.hex(device.currentSignedPrekey().keyPair().publicKey()))
+                .put("signedPrekeySignature", Bytes.hex(device.currentSignedPrekey().signature()));
+    }
+
+    private static DeviceBundle withOneTime(DeviceBundle b, int id, byte[] key) {
+        return new DeviceBundle(b.accountId(), b.deviceId(), b.registrationId(), b.identityKey(), b.agreementKey(),
+                b.agreementKeySignature(), b.signedPrekeyId(), b.signedPrekey(), b.signedPrekeySignature(), id, key);
+    }
+
+    // ---- ratchet.json ----
+
+    /** A fixed sequence of X25519 key pairs, SHA-256("SecureConnect test vector <prefix> <i>"). */
+    public static KeySource fixedKeys(String prefix) {
+        Deque<Integer> counter = new ArrayDeque<>(List.of(0));
+        return () -> {
+            int i = counter.pop();
+            counter.push(i + 1);
+            return Sodium.x25519FromPrivate(fixedKey(prefix + " " + i));
+        };
+    }
+
+    /** The conversation of ratchet.json: A→B twice (prekey messages), B→A, A→B (first ratchet steps). */
+    public static final List<String[]> CONVERSATION = List.of(
+            new String[] {"alice", "m0 from alice"}, new String[] {"alice", "m1 from alice"},
+            new String[] {"bob", "r0 from bob"}, new String[] {"alice", "m2 from alice after reply"},
+            new String[] {"bob", "r1 from bob"});
+
+    public static JsonNode ratchet() {
+        LocalDevice aliceDevice = alice();
+        LocalDevice bobDevice = bob();
+        X25519KeyPair opk = bobOneTimePrekey();
+        InMemoryProtocolStore bobStore = new InMemoryProtocolStore(bobDevice);
+        bobDevice.addOneTimePrekey(7, opk);
+        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(aliceDevice), fixedKeys("alice ratchet"));
+        SessionCipher bob = new SessionCipher(bobStore, fixedKeys("bob ratchet"));
+        DeviceAddress aliceAddress = new DeviceAddress("alice", 1);
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        alice.startSession(withOneTime(bobDevice.bundle("bob", 1, null), 7, opk.publicKey()));
+
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "First Double Ratchet steps after x3dh.json (with Bob's one-time prekey 7). Alice's"
+                + " ephemeral and ratchet keys are 'alice ratchet 0', 'alice ratchet 1', ...; Bob's 'bob ratchet 0', ...:"
+                + " private key = SHA-256(\"SecureConnect test vector \" + name). Messages are the full wire bytes.");
+        root.put("aliceKeyPrefix", "alice ratchet").put("bobKeyPrefix", "bob ratchet");
+        ArrayNode messages = root.putArray("messages");
+        for (String[] step : CONVERSATION) {
+            boolean fromAlice = step[0].equals("alice");
+            byte[] plaintext = step[1].getBytes(StandardCharsets.UTF_8);
+            byte[] wire = fromAlice ? alice.encrypt(bobAddress, plaintext) : bob.encrypt(aliceAddress, plaintext);
+            byte[] decrypted = fromAlice ? bob.decrypt(aliceAddress, wire) : alice.decrypt(bobAddress, wire);
+            if (!java.util.Arrays.equals(plaintext, decrypted)) {
+                throw new IllegalStateException("vector does not round-trip");
+            }
+            messages.addObject().put("from", step[0]).put("plaintext", step[1]).put("wire", Bytes.hex(wire));
+        }
+        return root;
+    }
+
+    // ---- safety-number.json ----
+
+    public static JsonNode safetyNumber() {
+        LocalDevice alice = alice();
+        LocalDevice bob = bob();
+        byte[] bobSecond = Sodium.ed25519FromSeed(fixedKey("bob second device identity")).publicKey();
+        SafetyNumber number = SafetyNumber.of("alice-account", List.of(alice.identity().publicKey()),
+                "bob-account", List.of(bob.identity().publicKey(), bobSecond));
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Safety number of alice-account (one device) and bob-account (two devices)");
+        root.put("localAccountId", "alice-account");
+        root.putArray("localIdentityKeys").add(Bytes.hex(alice.identity().publicKey()));
+        root.put("remoteAccountId", "bob-account");
+        root.putArray("remoteIdentityKeys").add(Bytes.hex(bob.identity().publicKey())).add(Bytes.hex(bobSecond));
+        root.put("localFingerprint", Bytes.hex(SafetyNumber.fingerprint("alice-account", List.of(alice.identity().publicKey()))));
+        root.put("digits", number.digits());
+        root.put("qr", number.qrText());
+        return root;
+    }
+
+    // ---- secretstream.json ----
+
+    public static JsonNode secretstream() throws IOException {
+        byte[] plaintext = new byte[70_000];
+        for (int i = 0; i < plaintext.length; i++) {
+            plaintext[i] = (byte) i;
+        }
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        var pointer = net.secureconnect.sdk.attachment.AttachmentCipher.encrypt(new ByteArrayInputStream(plaintext), blob);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "An attachment of 70000 bytes (byte i = i mod 256), two chunks; libsodium picks the"
+                + " secretstream header at random, so decrypt this blob rather than re-encrypt");
+        root.put("plaintextSha256", Bytes.hex(Sodium.sha256(plaintext)));
+        root.set("pointer", pointer.toJson());
+        root.put("blob", Bytes.hex(blob.toByteArray()));
+        return root;
+    }
+}

@@ -1,0 +1,138 @@
+package net.secureconnect.sdk;
+
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.protocol.DuplicateMessageException;
+import net.secureconnect.sdk.protocol.SessionCipher;
+import net.secureconnect.sdk.store.KdfParameters;
+import net.secureconnect.sdk.store.ProfileStore;
+import net.secureconnect.sdk.store.StateStoreException;
+import net.secureconnect.sdk.store.WrongPassphraseException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProfileStoreTest {
+
+    private static final KdfParameters FAST = KdfParameters.MINIMUM_FOR_TESTS;
+    private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void sessionsAndKeysSurviveARestart() throws Exception {
+        Party alice = new Party("alice", 1);
+        LocalDevice bobDevice = LocalDevice.generate();
+        bobDevice.generateOneTimePrekeys(3);
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        byte[] bobIdentity = bobDevice.identity().publicKey();
+
+        byte[] first;
+        byte[] pendingWhileBobIsOffline;
+        try (ProfileStore store = ProfileStore.create(root, "bob", PASSPHRASE, bobDevice, FAST)) {
+            SessionCipher bob = new SessionCipher(store);
+            alice.cipher.startSession(bobDevice.bundle("bob", 1, 1));
+            first = alice.cipher.encrypt(bobAddress, bytes("one"));
+            assertEquals("one", text(bob.decrypt(alice.address, first)));
+            assertEquals("two", alice.receive(new Party(bobAddress, bobDevice), bob.encrypt(alice.address, bytes("two"))));
+            pendingWhileBobIsOffline = alice.cipher.encrypt(bobAddress, bytes("three"));
+        }
+        // No key material in the clear on disk.
+        String seed = java.util.Base64.getEncoder().encodeToString(bobDevice.identity().seed());
+        try (var files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                assertFalse(content.contains(seed) || content.contains("identitySeed") || content.contains("\"rk\""), file.toString());
+            }
+        }
+
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE)) {
+            assertArrayEquals(bobIdentity, store.localDevice().identity().publicKey());
+            assertFalse(store.localDevice().oneTimePrekey(1).isPresent(), "one-time prekey 1 was consumed");
+            assertTrue(store.localDevice().oneTimePrekey(2).isPresent());
+            SessionCipher bob = new SessionCipher(store);
+            assertEquals("three", text(bob.decrypt(alice.address, pendingWhileBobIsOffline)));
+            // replay protection survives the restart too
+            assertThrows(DuplicateMessageException.class, () -> bob.decrypt(alice.address, first));
+            byte[] reply = bob.encrypt(alice.address, bytes("four"));
+            assertEquals("four", text(alice.cipher.decrypt(bobAddress, reply)));
+        }
+        try (var files = Files.walk(root)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void wrongPassphraseIsRefusedWithATypedException() throws Exception {
+        ProfileStore.create(root, "p", PASSPHRASE, LocalDevice.generate(), FAST).close();
+        WrongPassphraseException e = assertThrows(WrongPassphraseException.class,
+                () -> ProfileStore.open(root, "p", "wrong".toCharArray()));
+        assertTrue(e.getMessage().contains("wrong passphrase"));
+        ProfileStore.open(root, "p", PASSPHRASE).close();
+    }
+
+    @Test
+    void defaultArgon2idCostsWork() throws Exception {
+        ProfileStore.create(root, "interactive", PASSPHRASE, LocalDevice.generate(), KdfParameters.INTERACTIVE).close();
+        ProfileStore.open(root, "interactive", PASSPHRASE).close();
+        assertThrows(WrongPassphraseException.class, () -> ProfileStore.open(root, "interactive", new char[0]));
+    }
+
+    @Test
+    void tamperedOrSwappedFilesAreDetected() throws Exception {
+        ProfileStore.create(root, "p", PASSPHRASE, LocalDevice.generate(), FAST).close();
+        Path device = root.resolve("p/device.bin");
+        byte[] original = Files.readAllBytes(device);
+        byte[] tampered = original.clone();
+        tampered[tampered.length - 3] ^= 1;
+        Files.write(device, tampered);
+        assertThrows(StateStoreException.class, () -> ProfileStore.open(root, "p", PASSPHRASE));
+        // a valid file under another name (its name is in the associated data)
+        Files.write(device, Files.readAllBytes(root.resolve("p/basekeys.bin")));
+        assertThrows(StateStoreException.class, () -> ProfileStore.open(root, "p", PASSPHRASE));
+        Files.write(device, original);
+        ProfileStore.open(root, "p", PASSPHRASE).close();
+    }
+
+    @Test
+    void oneProcessAtATimeAndNoDuplicateProfiles() throws Exception {
+        try (ProfileStore store = ProfileStore.create(root, "p", PASSPHRASE, LocalDevice.generate(), FAST)) {
+            assertThrows(StateStoreException.class, () -> ProfileStore.open(root, "p", PASSPHRASE));
+            assertThrows(StateStoreException.class,
+                    () -> ProfileStore.create(root, "p", PASSPHRASE, LocalDevice.generate(), FAST));
+        }
+        assertThrows(StateStoreException.class, () -> ProfileStore.open(root, "missing", PASSPHRASE));
+        assertThrows(IllegalArgumentException.class, () -> ProfileStore.open(root, "../escape", PASSPHRASE));
+    }
+
+    @Test
+    void profilesAreSeparateFolders() throws Exception {
+        ProfileStore.create(root, "work", PASSPHRASE, LocalDevice.generate(), FAST).close();
+        ProfileStore.create(root, "home", "other".toCharArray(), LocalDevice.generate(), FAST).close();
+        try (ProfileStore work = ProfileStore.open(root, "work", PASSPHRASE);
+             ProfileStore home = ProfileStore.open(root, "home", "other".toCharArray())) {
+            assertFalse(Arrays.equals(work.localDevice().identity().publicKey(), home.localDevice().identity().publicKey()));
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+}

@@ -1,0 +1,243 @@
+package net.secureconnect.sdk.messaging;
+
+import net.secureconnect.sdk.keys.DeviceAddress;
+import net.secureconnect.sdk.keys.DeviceBundle;
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.protocol.IdentityChangeListener;
+import net.secureconnect.sdk.protocol.MessageContent;
+import net.secureconnect.sdk.relay.RelayException;
+import net.secureconnect.sdk.relay.RelayFrames;
+import net.secureconnect.sdk.store.KdfParameters;
+import net.secureconnect.sdk.store.ProfileStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Messenger against an in-memory relay that behaves like docs/protocol.md (devices, credits, at-least-once). */
+class MessengerTest {
+
+    private static final char[] PASSPHRASE = "correct horse".toCharArray();
+
+    @TempDir
+    Path root;
+
+    private final FakeRelay relay = new FakeRelay();
+    private final List<ProfileStore> stores = new ArrayList<>();
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(ProfileStore::close);
+    }
+
+    @Test
+    void messagesReachEveryDeviceOnceEvenWhenDeliveredTwice() {
+        Client alice = client("alice", 1);
+        Client bob1 = client("bob", 1);
+        Client bob2 = client("bob", 2);
+        relay.credits.put("alice", 10L);
+        relay.credits.put("bob", 10L);
+
+        String id = alice.messenger.send("bob", MessageContent.text("hello bob"));
+        assertEquals(9L, relay.credits.get("alice"));
+
+        relay.deliverAll(bob1, true); // every envelope twice, as after a reconnect before the ack
+        relay.deliverAll(bob2, false);
+        for (Client bob : List.of(bob1, bob2)) {
+            List<StoredMessage> history = bob.messenger.history("alice");
+            assertEquals(1, history.size(), "one entry per message");
+            assertEquals("hello bob", history.get(0).text());
+            assertEquals(id, history.get(0).id());
+        }
+        assertEquals(List.of("hello bob"), alice.messenger.history("bob").stream().map(StoredMessage::text).toList());
+        assertTrue(relay.queue(bob1.address).isEmpty(), "acked");
+
+        bob1.messenger.send("alice", MessageContent.text("hi alice"));
+        relay.deliverAll(alice, false);
+        relay.deliverAll(bob2, false); // bob's other device gets a copy of what bob1 sent
+        assertEquals("hi alice", alice.messenger.history("bob").get(1).text());
+        assertTrue(bob2.messenger.history("bob").stream().anyMatch(m -> m.outgoing() && m.text().equals("hi alice")));
+    }
+
+    @Test
+    void aNewDeviceOfTheRecipientIsPickedUpOnDeviceMismatchWithTheSameId() {
+        Client alice = client("alice", 1);
+        Client bob1 = client("bob", 1);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+
+        Client bob2 = client("bob", 2); // registered after alice learnt bob's devices
+        alice.messenger.send("bob", MessageContent.text("two"));
+        assertEquals(1, relay.mismatches);
+        assertEquals(8L, relay.credits.get("alice"), "refused sends cost nothing");
+        relay.deliverAll(bob1, false);
+        relay.deliverAll(bob2, false);
+        assertEquals(List.of("one", "two"), bob1.messenger.history("alice").stream().map(StoredMessage::text).toList());
+        assertEquals(List.of("two"), bob2.messenger.history("alice").stream().map(StoredMessage::text).toList());
+    }
+
+    @Test
+    void withoutCreditsTheSendIsRefusedAndNothingIsDelivered() {
+        Client alice = client("alice", 1);
+        Client bob = client("bob", 1);
+        relay.credits.put("alice", 1L);
+        alice.messenger.send("bob", MessageContent.text("paid"));
+        assertThrows(RelayException.InsufficientCreditsException.class,
+                () -> alice.messenger.send("bob", MessageContent.text("unpaid")));
+        relay.deliverAll(bob, false);
+        assertEquals(List.of("paid"), bob.messenger.history("alice").stream().map(StoredMessage::text).toList());
+        assertEquals(List.of("paid"), alice.messenger.history("bob").stream().map(StoredMessage::text).toList());
+
+        relay.credits.put("alice", 1L);
+        alice.messenger.send("bob", MessageContent.text("paid again"));
+        relay.deliverAll(bob, false);
+        assertEquals(2, bob.messenger.history("alice").size());
+    }
+
+    @Test
+    void historyAndSeenIdsSurviveReopeningTheProfile() throws Exception {
+        Client alice = client("alice", 1);
+        Client bob = client("bob", 1);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("kept"));
+        RelayFrames.Delivery first = relay.queue(bob.address).peekFirst().delivery();
+        relay.deliverAll(bob, false);
+
+        bob.store.close();
+        stores.remove(bob.store);
+        ProfileStore reopened = ProfileStore.open(root, "bob-1", PASSPHRASE);
+        stores.add(reopened);
+        Messenger again = new Messenger(reopened, relay.directory("bob"), IdentityChangeListener.NONE);
+        again.transport(relay.transport(bob.address));
+        again.delivered(first); // a re-delivery after the restart
+        assertEquals(List.of("kept"), again.history("alice").stream().map(StoredMessage::text).toList());
+    }
+
+    // ---- fixtures ----
+
+    private record Client(DeviceAddress address, ProfileStore store, Messenger messenger) {
+    }
+
+    private Client client(String account, int deviceId) {
+        LocalDevice device = LocalDevice.generate();
+        device.generateOneTimePrekeys(5);
+        device.registered(account, deviceId);
+        ProfileStore store = ProfileStore.create(root, account + "-" + deviceId, PASSPHRASE, device, KdfParameters.MINIMUM_FOR_TESTS);
+        stores.add(store);
+        DeviceAddress address = new DeviceAddress(account, deviceId);
+        relay.devices.put(address, device);
+        Messenger messenger = new Messenger(store, relay.directory(account), IdentityChangeListener.NONE);
+        messenger.transport(relay.transport(address));
+        return new Client(address, store, messenger);
+    }
+
+    private record Queued(String ackId, RelayFrames.Delivery delivery) {
+    }
+
+    /** Device lists, credits, queues, duplicate ids: the relay's rules without a network. */
+    private static final class FakeRelay {
+        final Map<DeviceAddress, LocalDevice> devices = new HashMap<>();
+        final Map<String, Long> credits = new HashMap<>();
+        final Map<DeviceAddress, Deque<Queued>> queues = new HashMap<>();
+        final Set<String> accepted = new HashSet<>();
+        int mismatches;
+        int ackSeq;
+
+        Deque<Queued> queue(DeviceAddress address) {
+            return queues.computeIfAbsent(address, a -> new ArrayDeque<>());
+        }
+
+        TreeSet<Integer> deviceIds(String account) {
+            TreeSet<Integer> ids = new TreeSet<>();
+            devices.keySet().stream().filter(a -> a.accountId().equals(account)).forEach(a -> ids.add(a.deviceId()));
+            return ids;
+        }
+
+        boolean send(DeviceAddress from, String id, String to, List<RelayFrames.OutgoingMessage> messages) {
+            if (accepted.contains(from.accountId() + " " + id)) {
+                return true;
+            }
+            TreeSet<Integer> expected = deviceIds(to);
+            if (to.equals(from.accountId())) {
+                expected.remove(from.deviceId());
+            }
+            TreeSet<Integer> named = new TreeSet<>();
+            messages.forEach(m -> named.add(m.deviceId()));
+            if (!named.equals(expected)) {
+                mismatches++;
+                List<Integer> missing = expected.stream().filter(d -> !named.contains(d)).toList();
+                List<Integer> extra = named.stream().filter(d -> !expected.contains(d)).toList();
+                throw new RelayException.DeviceMismatchException("mismatch", List.copyOf(deviceIds(to)), missing, extra);
+            }
+            long balance = credits.getOrDefault(from.accountId(), 0L);
+            if (balance < 1) {
+                throw new RelayException.InsufficientCreditsException("no credits");
+            }
+            credits.put(from.accountId(), balance - 1);
+            accepted.add(from.accountId() + " " + id);
+            for (RelayFrames.OutgoingMessage m : messages) {
+                String ackId = "ack-" + (++ackSeq);
+                queue(new DeviceAddress(to, m.deviceId())).add(new Queued(ackId, new RelayFrames.Delivery(ackId, id,
+                        from.accountId(), from.deviceId(), String.valueOf(m.type()), m.body(), "2026-11-26T12:00:00Z", "message")));
+            }
+            return false;
+        }
+
+        void deliverAll(Client client, boolean twice) {
+            for (Queued q : new ArrayList<>(queue(client.address))) {
+                client.messenger.delivered(q.delivery());
+                if (twice) {
+                    client.messenger.delivered(q.delivery());
+                }
+            }
+        }
+
+        EnvelopeTransport transport(DeviceAddress self) {
+            return new EnvelopeTransport() {
+                @Override
+                public boolean send(String id, String to, List<RelayFrames.OutgoingMessage> messages) {
+                    return FakeRelay.this.send(self, id, to, messages);
+                }
+
+                @Override
+                public void ack(String ackId) {
+                    queue(self).removeIf(q -> q.ackId().equals(ackId));
+                }
+            };
+        }
+
+        KeyDirectory directory(String ownAccount) {
+            return new KeyDirectory() {
+                @Override
+                public List<DeviceBundle> bundles(String accountId) {
+                    return deviceIds(accountId).stream().map(d -> bundle(accountId, d)).toList();
+                }
+
+                @Override
+                public DeviceBundle bundle(String accountId, int deviceId) {
+                    LocalDevice device = devices.get(new DeviceAddress(accountId, deviceId));
+                    return device.bundle(accountId, deviceId, null);
+                }
+
+                @Override
+                public List<Integer> ownDevices() {
+                    return List.copyOf(deviceIds(ownAccount));
+                }
+            };
+        }
+    }
+}

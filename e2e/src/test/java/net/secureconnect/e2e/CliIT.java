@@ -1,0 +1,223 @@
+package net.secureconnect.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import net.secureconnect.cli.CliEnvironment;
+import net.secureconnect.cli.SecureConnectCli;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The terminal client's commands, run in-process against the stack as a person would type them:
+ * login with password + TOTP, register-device (claiming a username), send, listen, history, balance,
+ * ledger, safety-number, logout; {@code send} with an empty wallet exits 4 and the recipient gets
+ * nothing; after an admin top-up it works again; {@code send-file} (exit 4 at zero, then through
+ * media-service and S3) and {@code fetch-file} return the very bytes. Devices it registers are removed afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliIT {
+
+    private static final String ALICE_NAME = E2eConfig.prop("cli.alice-username", "e2e_alice");
+    private static final String BOB_NAME = E2eConfig.prop("cli.bob-username", "e2e_bob");
+
+    @TempDir
+    static Path home;
+
+    private static final List<String[]> registered = new ArrayList<>(); // {accountId, deviceId, user}
+
+    record Result(int exitCode, String out, String err) {
+        /** The last JSON line of the output. */
+        JsonNode json() {
+            try {
+                return Http.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}"));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(out, e);
+            }
+        }
+    }
+
+    private static Result sc(E2eConfig.TestUser user, String totp, String... args) {
+        CliEnvironment env = new CliEnvironment(home, URI.create(E2eConfig.issuer()),
+                URI.create(SdkDevice.url("identity-service") + "/"),
+                URI.create(SdkDevice.url("relay-service").replaceFirst("^http", "ws") + "/"),
+                URI.create(SdkDevice.url("wallet-service") + "/"), URI.create(SdkDevice.url("media-service") + "/"),
+                "cli e2e passphrase", user.password(), totp);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--profile", user.username()));
+        all.addAll(List.of(args));
+        int code = SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static Result ok(E2eConfig.TestUser user, String... args) {
+        Result r = sc(user, null, args);
+        assertEquals(0, r.exitCode(), String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void aConversationThroughTheCommandsWithExitCode4AtZero() {
+        for (E2eConfig.TestUser user : List.of(E2eConfig.ALICE, E2eConfig.BOB)) {
+            Result login = sc(user, Keycloak.freshTotp(user), "--json", "login", "-u", user.username());
+            if (login.exitCode() != 0) { // that code's time step was used by another test of this JVM
+                login = sc(user, Keycloak.freshTotp(user), "--json", "login", "-u", user.username());
+            }
+            assertEquals(0, login.exitCode(), login.toString());
+            JsonNode reg = ok(user, "--json", "register-device", "--claim-username",
+                    user == E2eConfig.ALICE ? ALICE_NAME : BOB_NAME).json();
+            registered.add(new String[] {reg.path("accountId").asText(), reg.path("deviceId").asText(), user.username()});
+            assertTrue(reg.path("newlyRegistered").asBoolean(), reg.toString());
+        }
+        String aliceAccount = registered.get(0)[0];
+        // The listener's first connection also proves the relay knows bob's new device.
+        ok(E2eConfig.BOB, "listen", "--for", "3");
+
+        setBalance(aliceAccount, 1);
+        JsonNode sent = ok(E2eConfig.ALICE, "--json", "send", BOB_NAME, "hello from the cli").json();
+        assertTrue(sent.hasNonNull("id"), sent.toString());
+        awaitCliBalance(E2eConfig.ALICE, 0);
+
+        Result refused = sc(E2eConfig.ALICE, null, "--json", "send", BOB_NAME, "not paid for");
+        assertEquals(4, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("INSUFFICIENT_CREDITS"), refused.err());
+
+        Result heard = ok(E2eConfig.BOB, "--json", "listen", "--for", "8");
+        assertTrue(heard.out().contains("hello from the cli"), heard.out());
+        assertTrue(!heard.out().contains("not paid for"), heard.out());
+
+        adjust(aliceAccount, 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Result again;
+        do {
+            again = sc(E2eConfig.ALICE, null, "send", BOB_NAME, "paid again");
+        } while (again.exitCode() == 4 && System.nanoTime() < deadline && sleep());
+        assertEquals(0, again.exitCode(), again.toString());
+        ok(E2eConfig.BOB, "listen", "--for", "8");
+        JsonNode history = ok(E2eConfig.BOB, "--json", "history", ALICE_NAME).json();
+        List<String> texts = new ArrayList<>();
+        history.path("messages").forEach(m -> texts.add(m.path("text").asText()));
+        assertEquals(List.of("hello from the cli", "paid again"), texts);
+
+    }
+
+    /** A file: encrypted locally, uploaded through media-service, its key inside the message; refused at zero. */
+    @Test
+    @Order(2)
+    void sendFileAndFetchFile() throws Exception {
+        assumeTrue(registered.size() == 2, "the conversation test registered both devices");
+        // A stale media-service build (before its upload API) answers 404 to every media call.
+        HttpResponse<String> probe = Http.postJson(SdkDevice.url("media-service") + "/media/uploads",
+                Map.of("Authorization", "Bearer " + Keycloak.accessToken(E2eConfig.ALICE), "Content-Type", "application/json"),
+                "{\"size\":-1}");
+        assumeTrue(probe.statusCode() != 404, "media-service of this stack has no /media/uploads (rebuild it): " + probe.statusCode());
+        String aliceAccount = registered.get(0)[0];
+        java.nio.file.Path file = home.resolve("photo.bin");
+        byte[] bytes = new byte[200_000];
+        new java.util.Random(7).nextBytes(bytes);
+        java.nio.file.Files.write(file, bytes);
+        Result noCredits = sc(E2eConfig.ALICE, null, "send-file", BOB_NAME, file.toString());
+        assertEquals(4, noCredits.exitCode(), noCredits.toString());
+        JsonNode prices = Http.json(Http.get(SdkDevice.url("wallet-service") + "/pricing")).path("prices");
+        adjust(aliceAccount, prices.path("FILE_TRANSFER").asLong() + prices.path("MESSAGE").asLong());
+        Result fileSent;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            fileSent = sc(E2eConfig.ALICE, null, "--json", "send-file", BOB_NAME, file.toString(), "--text", "a file");
+        } while (fileSent.exitCode() == 4 && System.nanoTime() < deadline && sleep());
+        assertEquals(0, fileSent.exitCode(), fileSent.toString());
+        String fileMessage = fileSent.json().path("id").asText();
+        ok(E2eConfig.BOB, "listen", "--for", "8");
+        java.nio.file.Path downloads = home.resolve("downloads");
+        ok(E2eConfig.BOB, "fetch-file", fileMessage, "--out", downloads.toString());
+        assertTrue(java.util.Arrays.equals(bytes, java.nio.file.Files.readAllBytes(downloads.resolve("photo.bin"))),
+                "bob decrypted exactly the bytes alice sent");
+        awaitCliBalance(E2eConfig.ALICE, 0);
+    }
+
+    @Test
+    @Order(3)
+    void safetyNumbersLedgerAndLogout() {
+        assumeTrue(registered.size() == 2, "the conversation test registered both devices");
+        String aliceSees = ok(E2eConfig.ALICE, "--json", "safety-number", BOB_NAME).json().path("digits").asText();
+        String bobSees = ok(E2eConfig.BOB, "--json", "safety-number", ALICE_NAME).json().path("digits").asText();
+        assertEquals(60, aliceSees.length());
+        assertEquals(aliceSees, bobSees, "both sides compute the same safety number");
+        assertTrue(ok(E2eConfig.ALICE, "--json", "ledger", "--limit", "3").json().path("entries").size() > 0);
+        ok(E2eConfig.ALICE, "logout");
+        assertEquals(3, sc(E2eConfig.ALICE, null, "balance").exitCode(), "logged out");
+    }
+
+    @AfterAll
+    static void removeTheDevices() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] r : registered) {
+            E2eConfig.TestUser user = r[2].equals(E2eConfig.ALICE.username()) ? E2eConfig.ALICE : E2eConfig.BOB;
+            http.send(HttpRequest.newBuilder(URI.create(SdkDevice.url("identity-service") + "/v1/accounts/" + r[0]
+                            + "/devices/" + r[1])).header("Authorization", "Bearer " + Keycloak.accessToken(user)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    private static boolean sleep() {
+        SdkDevice.sleep(500);
+        return true;
+    }
+
+    private static String adminToken() {
+        return Keycloak.accessToken(E2eConfig.ADMIN);
+    }
+
+    private static long walletBalance(String account) {
+        return Http.json(Http.get(SdkDevice.url("wallet-service") + "/wallets/" + account, adminToken())).path("balance").asLong();
+    }
+
+    private static void setBalance(String account, long target) {
+        long current = walletBalance(account);
+        if (current != target) {
+            adjust(account, target - current);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (walletBalance(account) != target && System.nanoTime() < deadline) {
+            SdkDevice.sleep(200);
+        }
+        assertEquals(target, walletBalance(account));
+    }
+
+    private static void awaitCliBalance(E2eConfig.TestUser user, long expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long seen;
+        do {
+            seen = ok(user, "--json", "balance").json().path("balance").asLong();
+        } while (seen != expected && System.nanoTime() < deadline && sleep());
+        assertEquals(expected, seen);
+    }
+
+    private static void adjust(String account, long credits) {
+        HttpResponse<String> response = Http.postJson(SdkDevice.url("wallet-service") + "/admin/wallets/" + account + "/adjustments",
+                Map.of("Authorization", "Bearer " + adminToken(), "Content-Type", "application/json",
+                        "Idempotency-Key", UUID.randomUUID().toString()),
+                "{\"credits\":" + credits + ",\"reason\":\"e2e CliIT\"}");
+        assertEquals(201, response.statusCode(), response.body());
+    }
+}
