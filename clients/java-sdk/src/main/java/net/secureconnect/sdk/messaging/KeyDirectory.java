@@ -1,6 +1,7 @@
 package net.secureconnect.sdk.messaging;
 
 import net.secureconnect.sdk.api.IdentityClient;
+import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.keys.DeviceBundle;
 
 import java.util.List;
@@ -15,6 +16,14 @@ public interface KeyDirectory {
 
     /** The current devices of the caller's own account. */
     List<Integer> ownDevices();
+
+    /**
+     * Tops this device's one-time prekeys up on the server when few are left (every session another device
+     * starts with us claims one); returns whether keys were generated and uploaded, so the caller persists them.
+     */
+    default boolean replenish(LocalDevice device) {
+        return false;
+    }
 
     static KeyDirectory of(IdentityClient identity) {
         return new KeyDirectory() {
@@ -31,6 +40,12 @@ public interface KeyDirectory {
             @Override
             public List<Integer> ownDevices() {
                 return identity.me().deviceIds();
+            }
+
+            @Override
+            public boolean replenish(LocalDevice device) {
+                return identity.refillPrekeysIfLow(device.accountId().orElseThrow(), device.deviceId().orElseThrow(),
+                        device).any();
             }
         };
     }

@@ -32,6 +32,8 @@ public final class Messenger implements RelayClient.Handler {
     private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
     /** Resends after RATE_LIMITED / UNAVAILABLE / a lost connection, same id. */
     private static final int TRANSIENT_RETRIES = 4;
+    /** How often receiving may check the server's stock of this device's one-time prekeys (one GET). */
+    static final long REPLENISH_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     /** Told about every newly received message (after it is stored and acked). */
     @FunctionalInterface
@@ -47,6 +49,8 @@ public final class Messenger implements RelayClient.Handler {
     private final Object lock = new Object();
     private volatile EnvelopeTransport transport;
     private volatile Listener listener = m -> { };
+    /** When the prekey stock was last checked ({@link System#nanoTime()}); null: not yet. */
+    private volatile Long lastReplenish;
 
     public Messenger(ProfileStore store, KeyDirectory directory, IdentityChangeListener identityChanges) {
         this.store = store;
@@ -194,6 +198,30 @@ public final class Messenger implements RelayClient.Handler {
         requireTransport().ack(delivery.ackId());
         if (message != null) {
             listener.received(message);
+        }
+        replenishIfDue();
+    }
+
+    /**
+     * Receiving is when one-time prekeys get used up (each new session with us claims one): top them up, at most
+     * once a minute. A failure is logged and retried at the next delivery after the interval; sessions still start
+     * without a one-time prekey (signed prekey only) while the stock is empty.
+     */
+    private void replenishIfDue() {
+        long now = System.nanoTime();
+        Long last = lastReplenish;
+        if (last != null && now - last < REPLENISH_EVERY_NANOS) {
+            return;
+        }
+        lastReplenish = now;
+        try {
+            synchronized (lock) {
+                if (directory.replenish(store.localDevice())) {
+                    store.localDeviceChanged();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "one-time prekeys not replenished: " + e.getMessage());
         }
     }
 

@@ -109,6 +109,19 @@ class MessengerTest {
     }
 
     @Test
+    void receivingChecksThePrekeyStockAtMostOncePerInterval() {
+        Client alice = client("alice", 1);
+        Client bob = client("bob", 1);
+        relay.credits.put("alice", 10L);
+        for (int i = 0; i < 3; i++) {
+            alice.messenger.send("bob", MessageContent.text("m" + i));
+        }
+        relay.deliverAll(bob, false);
+        assertEquals(3, bob.messenger.history("alice").size());
+        assertEquals(1, relay.replenishChecks.get("bob"), "one check for three deliveries within the interval");
+    }
+
+    @Test
     void historyAndSeenIdsSurviveReopeningTheProfile() throws Exception {
         Client alice = client("alice", 1);
         Client bob = client("bob", 1);
@@ -152,6 +165,7 @@ class MessengerTest {
     private static final class FakeRelay {
         final Map<DeviceAddress, LocalDevice> devices = new HashMap<>();
         final Map<String, Long> credits = new HashMap<>();
+        final Map<String, Integer> replenishChecks = new HashMap<>();
         final Map<DeviceAddress, Deque<Queued>> queues = new HashMap<>();
         final Set<String> accepted = new HashSet<>();
         int mismatches;
@@ -236,6 +250,12 @@ class MessengerTest {
                 @Override
                 public List<Integer> ownDevices() {
                     return List.copyOf(deviceIds(ownAccount));
+                }
+
+                @Override
+                public boolean replenish(LocalDevice device) {
+                    replenishChecks.merge(ownAccount, 1, Integer::sum);
+                    return false;
                 }
             };
         }
