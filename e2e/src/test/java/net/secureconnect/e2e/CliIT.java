@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The terminal client's commands, run in-process against the stack as a person would type them:
  * login with password + TOTP, register-device (claiming a username), send, listen, history, balance,
  * ledger, safety-number, logout; {@code send} with an empty wallet exits 4 and the recipient gets
- * nothing; after an admin top-up it works again; {@code send-file} (exit 4 at zero, then through
- * media-service and S3) and {@code fetch-file} return the very bytes. Devices it registers are removed afterwards.
+ * nothing; after an admin top-up it works again; {@code send-file} of a 50 MiB file (exit 4 at zero, then
+ * through media-service and S3) and {@code fetch-file} return the very bytes, charged exactly once, and the
+ * file's plaintext marker is in no table, topic, object or log. Devices it registers are removed afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
@@ -132,9 +133,13 @@ class CliIT {
                 "{\"size\":-1}");
         assumeTrue(probe.statusCode() != 404, "media-service of this stack has no /media/uploads (rebuild it): " + probe.statusCode());
         String aliceAccount = registered.get(0)[0];
+        // 50 MiB (issue 7), starting with a unique plaintext marker the privacy check below must find nowhere.
         java.nio.file.Path file = home.resolve("photo.bin");
-        byte[] bytes = new byte[200_000];
+        String marker = "FILE-MARKER-" + java.util.UUID.randomUUID();
+        byte[] bytes = new byte[50 * 1024 * 1024];
         new java.util.Random(7).nextBytes(bytes);
+        byte[] markerBytes = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(markerBytes, 0, bytes, 0, markerBytes.length);
         java.nio.file.Files.write(file, bytes);
         Result noCredits = sc(E2eConfig.ALICE, null, "send-file", BOB_NAME, file.toString());
         assertEquals(4, noCredits.exitCode(), noCredits.toString());
@@ -152,7 +157,9 @@ class CliIT {
         ok(E2eConfig.BOB, "fetch-file", fileMessage, "--out", downloads.toString());
         assertTrue(java.util.Arrays.equals(bytes, java.nio.file.Files.readAllBytes(downloads.resolve("photo.bin"))),
                 "bob decrypted exactly the bytes alice sent");
+        // Topped up with exactly one file transfer and one message: both charged once, nothing more.
         awaitCliBalance(E2eConfig.ALICE, 0);
+        PrivacyCheck.assertNowhere(marker);
     }
 
     @Test

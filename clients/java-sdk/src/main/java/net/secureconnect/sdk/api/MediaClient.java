@@ -9,6 +9,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -56,6 +59,11 @@ public final class MediaClient {
             JsonNode slot = api.post("media/uploads", Map.of("size", size));
             String mediaId = slot.path("mediaId").asText();
             progress.accept(-size);
+            if ("MULTIPART".equals(slot.path("method").asText())) {
+                List<Map<String, Object>> parts = uploadParts(sealed, slot.path("parts"), progress);
+                api.post("media/uploads/" + IdentityClient.segment(mediaId) + "/complete", Map.of("parts", parts));
+                return new MessageContent.Attachment(mediaId, contentType, file.getFileName().toString(), pointer);
+            }
             Path body = sealed;
             HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(slot.path("uploadUrl").asText())).timeout(TRANSFER_TIMEOUT)
                     .method(slot.path("method").asText("PUT"), HttpRequest.BodyPublishers.fromPublisher(
@@ -86,6 +94,37 @@ public final class MediaClient {
                 }
             }
         }
+    }
+
+    /**
+     * A large upload (docs/media.md): each part of the ciphertext, in order, to its own presigned URL; returns the
+     * part numbers with the ETags the store answered, which {@code complete} needs to assemble the object.
+     */
+    private List<Map<String, Object>> uploadParts(Path sealed, JsonNode parts, LongConsumer progress)
+            throws IOException, InterruptedException {
+        List<Map<String, Object>> uploaded = new ArrayList<>();
+        long offset = 0;
+        long sent = 0;
+        try (RandomAccessFile in = new RandomAccessFile(sealed.toFile(), "r")) {
+            for (JsonNode part : parts) {
+                byte[] chunk = new byte[Math.toIntExact(part.path("size").asLong())];
+                in.seek(offset);
+                in.readFully(chunk);
+                HttpResponse<Void> stored = http.send(HttpRequest.newBuilder(URI.create(part.path("uploadUrl").asText()))
+                        .timeout(TRANSFER_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofByteArray(chunk)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (stored.statusCode() / 100 != 2 || stored.headers().firstValue("ETag").isEmpty()) {
+                    throw new ApiException.ServerOrNetwork(stored.statusCode(), "UPLOAD_FAILED",
+                            "the object store refused part " + part.path("partNumber").asInt() + ": " + stored.statusCode());
+                }
+                uploaded.add(Map.of("partNumber", part.path("partNumber").asInt(),
+                        "etag", stored.headers().firstValue("ETag").get()));
+                offset += chunk.length;
+                sent += chunk.length;
+                progress.accept(sent);
+            }
+        }
+        return uploaded;
     }
 
     /** Downloads and decrypts an attachment to {@code target}; nothing is left there unless every check passed. */
