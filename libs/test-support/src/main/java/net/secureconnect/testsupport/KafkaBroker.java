@@ -2,6 +2,7 @@ package net.secureconnect.testsupport;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -47,6 +48,13 @@ public final class KafkaBroker {
     }
 
     private static String startEmbedded() {
+        // A broker that loses its log dirs halts the JVM (exit code 1). At JVM shutdown the shutdown hooks run
+        // concurrently, so the test kit's temp dirs can go before the broker is closed, and a run whose tests
+        // all passed would end as a failed fork. In tests, a halt or exit request is logged instead.
+        Exit.setHaltProcedure((status, message) -> System.err.println(
+                "[test-support] the in-JVM Kafka broker asked to halt the JVM (" + status + "): " + message));
+        Exit.setExitProcedure((status, message) -> System.err.println(
+                "[test-support] the in-JVM Kafka broker asked to exit the JVM (" + status + "): " + message));
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
