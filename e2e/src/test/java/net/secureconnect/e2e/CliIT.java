@@ -2,7 +2,6 @@ package net.secureconnect.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -126,12 +125,12 @@ class CliIT {
     @Test
     @Order(2)
     void sendFileAndFetchFile() throws Exception {
-        assumeTrue(registered.size() == 2, "the conversation test registered both devices");
-        // A stale media-service build (before its upload API) answers 404 to every media call.
+        assertEquals(2, registered.size(), "the conversation test registered both devices");
+        // A bad declared size is refused by the stack's media-service before anything else happens.
         HttpResponse<String> probe = Http.postJson(SdkDevice.url("media-service") + "/media/uploads",
                 Map.of("Authorization", "Bearer " + Keycloak.accessToken(E2eConfig.ALICE), "Content-Type", "application/json"),
                 "{\"size\":-1}");
-        assumeTrue(probe.statusCode() != 404, "media-service of this stack has no /media/uploads (rebuild it): " + probe.statusCode());
+        assertEquals(400, probe.statusCode(), "media-service refuses a negative size: " + probe.body());
         String aliceAccount = registered.get(0)[0];
         // 50 MiB (issue 7), starting with a unique plaintext marker the privacy check below must find nowhere.
         java.nio.file.Path file = home.resolve("photo.bin");
@@ -165,7 +164,7 @@ class CliIT {
     @Test
     @Order(3)
     void safetyNumbersLedgerAndLogout() {
-        assumeTrue(registered.size() == 2, "the conversation test registered both devices");
+        assertEquals(2, registered.size(), "the conversation test registered both devices");
         String aliceSees = ok(E2eConfig.ALICE, "--json", "safety-number", BOB_NAME).json().path("digits").asText();
         String bobSees = ok(E2eConfig.BOB, "--json", "safety-number", ALICE_NAME).json().path("digits").asText();
         assertEquals(60, aliceSees.length());
