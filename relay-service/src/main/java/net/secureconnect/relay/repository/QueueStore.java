@@ -3,17 +3,22 @@ package net.secureconnect.relay.repository;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.EventIds;
 import net.secureconnect.relay.protocol.EnvelopeKind;
+import net.secureconnect.runtime.dynamodb.GroupCommit;
 import net.secureconnect.runtime.dynamodb.TableNames;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,14 +50,29 @@ public class QueueStore {
     private static final String KIND = "kind";
     private static final String CALL_ID = "callId";
 
+    /** DynamoDB's limit on the items of one TransactWriteItems. */
+    public static final int MAX_TRANSACTION_ITEMS = GroupCommit.MAX_ITEMS;
+    /** DynamoDB's limit on the requests of one BatchWriteItem. */
+    public static final int MAX_BATCH_WRITE_ITEMS = 25;
+    /** A row's attributes other than the ciphertext, generously: the byte budget of a group commit. */
+    private static final int ROW_OVERHEAD_BYTES = 512;
+
     private final DynamoDbClient dynamo;
     private final String queueTable;
     private final String envelopesTable;
+
+    private final GroupCommit commits;
 
     public QueueStore(DynamoDbClient dynamo, TableNames names) {
         this.dynamo = dynamo;
         this.queueTable = names.physical(RelayTables.QUEUE);
         this.envelopesTable = names.physical(RelayTables.ENVELOPES);
+        this.commits = new GroupCommit("relay-store-commit", dynamo);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        commits.stop();
     }
 
     /** One device's copy of an envelope, as queued. */
@@ -94,8 +114,10 @@ public class QueueStore {
     }
 
     /**
-     * Stores the envelope's row and every device's queue row in one transaction; with {@code usageEvent}, the
-     * envelope row is also an outbox entry (sparse index) until {@link #clearOutbox} records the publication.
+     * Stores the envelope's row and every device's queue row in one transaction (sent together with the
+     * envelopes of other sends stored at the same moment, see {@link GroupCommit}); with {@code usageEvent}, the envelope row
+     * is also an outbox entry (sparse index) until {@link #clearOutbox} records the publication. A resend of an
+     * envelope accepted before is {@link StoreOutcome#DUPLICATE}, and nothing is written for it.
      */
     public StoreOutcome store(String envelopeKey, String sender, String envelopeId, Instant acceptedAt,
                               Duration ttl, List<QueuedMessage> messages, Optional<byte[]> usageEvent, int outboxShard) {
@@ -111,6 +133,7 @@ public class QueueStore {
             envelope.put(OUTBOX_SHARD, s(Integer.toString(outboxShard)));
         });
         List<TransactWriteItem> items = new ArrayList<>();
+        long bytes = ROW_OVERHEAD_BYTES + usageEvent.map(u -> u.length).orElse(0);
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(envelopesTable).item(envelope)
                 .conditionExpression("attribute_not_exists(" + ENVELOPE_KEY + ")").build()).build());
         for (QueuedMessage message : messages) {
@@ -129,9 +152,10 @@ public class QueueStore {
                 row.put(CALL_ID, s(message.callId()));
             }
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(queueTable).item(row).build()).build());
+            bytes += message.body().length + message.typeJson().length() + ROW_OVERHEAD_BYTES;
         }
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(items));
+            commits.transact(items, bytes);
             return StoreOutcome.STORED;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
@@ -144,9 +168,32 @@ public class QueueStore {
 
     /** Records that the envelope's usage event was acknowledged by Kafka: it leaves the outbox index. */
     public void clearOutbox(String envelopeKey) {
-        dynamo.updateItem(b -> b.tableName(envelopesTable).key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
+        dynamo.updateItem(clear(envelopeKey));
+    }
+
+    /**
+     * {@link #clearOutbox} for up to {@value #MAX_TRANSACTION_ITEMS} envelopes in one request: one transaction is
+     * far cheaper than one update each. All or nothing; the caller falls back to single clears when it fails.
+     */
+    public void clearOutbox(List<String> envelopeKeys) {
+        if (envelopeKeys.size() == 1) {
+            clearOutbox(envelopeKeys.get(0));
+            return;
+        }
+        List<TransactWriteItem> items = new ArrayList<>(envelopeKeys.size());
+        for (String key : envelopeKeys) {
+            UpdateItemRequest update = clear(key);
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(update.tableName()).key(update.key())
+                    .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+                    .build()).build());
+        }
+        dynamo.transactWriteItems(b -> b.transactItems(items));
+    }
+
+    private UpdateItemRequest clear(String envelopeKey) {
+        return UpdateItemRequest.builder().tableName(envelopesTable).key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
                 .updateExpression("REMOVE " + OUTBOX_SHARD)
-                .conditionExpression("attribute_exists(" + ENVELOPE_KEY + ")"));
+                .conditionExpression("attribute_exists(" + ENVELOPE_KEY + ")").build();
     }
 
     /** Outbox entries of one shard accepted before {@code before}, oldest first. */
@@ -198,6 +245,27 @@ public class QueueStore {
                 .key(Map.of(DESTINATION, s(destination), ACK_ID, s(ackId))).returnValues(ReturnValue.ALL_OLD));
         return response.hasAttributes() && !response.attributes().isEmpty()
                 ? Optional.of(row(response.attributes())) : Optional.empty();
+    }
+
+    /** A queue row's key. */
+    public record RowKey(String destination, String ackId) {
+    }
+
+    /** Deletes up to {@value #MAX_BATCH_WRITE_ITEMS} rows in one request; retries what DynamoDB left unprocessed. */
+    public void delete(List<RowKey> rows) {
+        List<WriteRequest> requests = new ArrayList<>(rows.size());
+        for (RowKey row : rows) {
+            requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                    .key(Map.of(DESTINATION, s(row.destination()), ACK_ID, s(row.ackId()))).build()).build());
+        }
+        Map<String, List<WriteRequest>> unprocessed = Map.of(queueTable, requests);
+        for (int attempt = 0; !unprocessed.isEmpty(); attempt++) {
+            if (attempt == 5) {
+                throw new IllegalStateException("rows left unprocessed after 5 attempts");
+            }
+            Map<String, List<WriteRequest>> batch = unprocessed;
+            unprocessed = dynamo.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+        }
     }
 
     /** Rows of a device's queue, expired or not (tests and metrics). */

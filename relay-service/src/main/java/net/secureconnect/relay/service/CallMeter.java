@@ -106,7 +106,7 @@ public class CallMeter {
                 published.set(true);
             }
         });
-        answer.orTimeout(authorizeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((paid, error) -> {
+        answer.orTimeout(authorizeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((paid, error) -> {
             if (error != null) {
                 balances.release(call.caller(), usageId);
                 if (published.get()) {
@@ -120,7 +120,7 @@ public class CallMeter {
             Instant next = call.answeredAt().plus(config.minute().multipliedBy(minute));
             long delay = Math.max(0, Duration.between(Instant.now(), next).toMillis());
             timer.schedule(() -> charge(call, minute + 1), delay, TimeUnit.MILLISECONDS);
-        });
+        }, timer); // not on the thread that completed the answer (the relay's Kafka consumer)
     }
 
     private void end(String callId, String caller, String callee, String reason) {

@@ -36,8 +36,12 @@ public class Delivery {
     private final int pageSize;
     private final int maxInFlight;
 
+    private final BackgroundBatches<PendingDelete> deletes;
+
     public Delivery(QueueStore store, Connections connections, RelayKafka kafka, Workers workers, RelayMetrics metrics,
                     EndedCalls endedCalls, RelayConfig config) {
+        this.deletes = new BackgroundBatches<>("relay-queue-deleter", QueueStore.MAX_BATCH_WRITE_ITEMS,
+                this::deleteAll, this::deleteOne);
         this.endedCalls = endedCalls;
         this.store = store;
         this.connections = connections;
@@ -78,50 +82,119 @@ public class Delivery {
     private void drainOnce(DeviceSession session) {
         Optional<String> after = Optional.empty();
         int waiting = 0;
+        boolean more = true;
         while (session.open() && session.unacknowledgedCount() < maxInFlight) {
             QueueStore.Page page = store.page(session.destination(), after, pageSize);
             waiting += page.rows().size();
             for (QueueStore.QueuedMessage row : page.rows()) {
-                if (!session.markSent(row.ackId())) {
-                    continue;
-                }
-                String frame = FrameCodec.deliver(row.ackId(), row.envelopeId(), row.sender(), row.senderDevice(),
-                        row.typeJson(), row.body(), row.acceptedAt(), row.kind(), row.callId());
-                if (!session.send(frame)) {
-                    session.acknowledged(row.ackId());
+                if (!deliverRow(session, row)) {
                     return;
                 }
-                metrics.inFlight(1);
-                metrics.delivered(Duration.between(row.acceptedAt(), Instant.now()));
             }
             if (page.next().isEmpty()) {
+                more = false;
                 break;
             }
             after = page.next();
         }
+        session.backlog = more;
         if (!session.firstDrainDone) {
             session.firstDrainDone = true;
             metrics.queueDepthOnConnect(waiting);
         }
     }
 
-    /** The device stored {@code ackId}: delete it from its own queue and tell the sender's devices. */
-    public void ack(DeviceSession session, String ackId) {
-        if (session.acknowledged(ackId)) {
-            metrics.inFlight(-1);
+    /** Sends one queued row unless it was sent on this connection already; false when the connection is gone. */
+    private boolean deliverRow(DeviceSession session, QueueStore.QueuedMessage row) {
+        if (!session.markSent(row.ackId(), row.envelopeId(), row.sender())) {
+            return true;
         }
-        // The key is the caller's own destination: a device can only ever delete its own queue's rows.
-        store.delete(session.destination(), ackId).ifPresent(row -> {
-            DeliveryNotice.Receipt receipt = new DeliveryNotice.Receipt(row.envelopeId(), session.account(), session.device());
-            receiptLocally(row.sender(), receipt);
-            publish(DeliveryNotice.receipt(instanceId, row.sender(), receipt));
-        });
+        String frame = FrameCodec.deliver(row.ackId(), row.envelopeId(), row.sender(), row.senderDevice(),
+                row.typeJson(), row.body(), row.acceptedAt(), row.kind(), row.callId());
+        if (!session.send(frame)) {
+            session.unsent(row.ackId());
+            return false;
+        }
+        metrics.inFlight(1);
+        metrics.delivered(Duration.between(row.acceptedAt(), Instant.now()));
+        return true;
     }
 
-    /** New envelopes for these devices of {@code account}: drain the local ones, tell the other instances. */
-    public java.util.concurrent.CompletableFuture<Void> announce(String account, List<Integer> devices) {
-        drainLocal(account, devices);
-        return publish(DeliveryNotice.newEnvelopes(instanceId, account, devices));
+    /**
+     * The device stored {@code ackId}: its row is deleted (in the background, batched with others: the device
+     * has it, and until the delete is written this connection does not send it again) and the sender's devices
+     * get a receipt.
+     */
+    public void ack(DeviceSession session, String ackId) {
+        if (session.deleting(ackId)) {
+            return; // a repeated ack
+        }
+        Optional<DeviceSession.Sent> sent = session.acknowledged(ackId);
+        if (sent.isPresent()) {
+            metrics.inFlight(-1);
+            deletes.add(new PendingDelete(session, ackId));
+            receipt(sent.get().sender(), new DeliveryNotice.Receipt(sent.get().envelopeId(), session.account(),
+                    session.device()));
+            if (session.backlog) {
+                drain(session);
+            }
+            return;
+        }
+        // Not sent on this connection (delivered on an earlier one): delete it now if it is there.
+        // The key is the caller's own destination: a device can only ever delete its own queue's rows.
+        store.delete(session.destination(), ackId).ifPresent(row -> receipt(row.sender(),
+                new DeliveryNotice.Receipt(row.envelopeId(), session.account(), session.device())));
+    }
+
+    private void receipt(String sender, DeliveryNotice.Receipt receipt) {
+        receiptLocally(sender, receipt);
+        publish(DeliveryNotice.receipt(instanceId, sender, receipt));
+    }
+
+    /** An acknowledged row of {@code session}'s queue, waiting for its delete. */
+    private record PendingDelete(DeviceSession session, String ackId) {
+    }
+
+    private void deleteAll(List<PendingDelete> batch) {
+        store.delete(batch.stream().map(d -> new QueueStore.RowKey(d.session().destination(), d.ackId())).toList());
+        batch.forEach(d -> d.session().deleted(d.ackId()));
+    }
+
+    private void deleteOne(PendingDelete pending) {
+        try {
+            store.delete(pending.session().destination(), pending.ackId());
+        } finally {
+            // Deleted, or still there and sent again on the next drain: the device drops the duplicate.
+            pending.session().deleted(pending.ackId());
+        }
+    }
+
+    /**
+     * New envelopes, one row per device of {@code account}: a device connected here that is caught up gets its
+     * row straight from memory (no read of its queue), one with a drain running or rows left behind gets a
+     * drain. Devices not connected here are told through a notice to every instance; the future completes when
+     * Kafka acknowledged it (at once when every device is connected here: a device has one live connection).
+     */
+    public java.util.concurrent.CompletableFuture<Void> announce(String account, List<QueueStore.QueuedMessage> rows) {
+        List<Integer> elsewhere = new java.util.ArrayList<>(rows.size());
+        for (QueueStore.QueuedMessage row : rows) {
+            Optional<DeviceSession> here = connections.of(account, row.device()).filter(DeviceSession::open);
+            if (here.isEmpty()) {
+                elsewhere.add(row.device());
+                continue;
+            }
+            DeviceSession session = here.get();
+            if (session.firstDrainDone && !session.backlog && session.drainRequests.get() == 0
+                    && session.unacknowledgedCount() < maxInFlight) {
+                if (!deliverRow(session, row)) {
+                    elsewhere.add(row.device()); // closed meanwhile: perhaps replaced by a connection elsewhere
+                }
+            } else {
+                drain(session);
+            }
+        }
+        return elsewhere.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : publish(DeliveryNotice.newEnvelopes(instanceId, account, elsewhere));
     }
 
     /** A device connected here: its connections on other instances are closed (one live connection per device). */
@@ -169,11 +242,24 @@ public class Delivery {
             // Only an older local connection gives way (clocks of instances are assumed NTP-synchronised).
             notice.devices().forEach(device -> connections.of(notice.account(), device)
                     .filter(session -> !session.newerThan(at, id) && !session.connectionId().equals(id))
-                    .ifPresent(older -> older.close(Connections.REPLACED, "replaced by a newer connection of the same device")));
+                    .ifPresent(this::replacedElsewhere));
             return;
         }
         notice.receipt().ifPresentOrElse(receipt -> receiptLocally(notice.account(), receipt),
                 () -> drainLocal(notice.account(), notice.devices()));
+    }
+
+    /**
+     * A newer connection of the device opened on another instance. Rows this one delivered without a notice
+     * (the device was connected here) and that were not acked yet get a notice now, so the new connection
+     * receives them even if it drained its queue before they were stored.
+     */
+    private void replacedElsewhere(DeviceSession older) {
+        boolean unacknowledged = older.unacknowledgedCount() > 0;
+        older.close(Connections.REPLACED, "replaced by a newer connection of the same device");
+        if (unacknowledged) {
+            publish(DeliveryNotice.newEnvelopes(instanceId, older.account(), List.of(older.device())));
+        }
     }
 
     private void drainLocal(String account, List<Integer> devices) {
@@ -195,5 +281,10 @@ public class Delivery {
 
     private java.util.concurrent.CompletableFuture<Void> publish(DeliveryNotice notice) {
         return kafka.send(topic, notice.account(), notice.toBytes());
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        deletes.stop(); // rows whose delete is dropped are delivered again; devices drop duplicates by envelope id
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import net.secureconnect.relay.repository.QueueStore;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,11 +17,19 @@ public final class DeviceSession {
     private final int device;
     private final String destination;
     private final java.time.Instant connectedAt;
-    /** Queue rows sent on this connection and not acknowledged yet: not sent again on it. */
-    private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+    /** Queue rows sent on this connection and not acknowledged yet (ack id → what a receipt needs): not sent again. */
+    private final Map<String, Sent> unacknowledged = new ConcurrentHashMap<>();
+    /** Acknowledged rows whose delete is not written yet: still in the table, so drains must skip them. */
+    private final Set<String> deleting = ConcurrentHashMap.newKeySet();
     /** Drain requests since the running drain started (0 = idle). */
     final AtomicInteger drainRequests = new AtomicInteger();
     volatile boolean firstDrainDone;
+    /** The last drain stopped at the in-flight limit: the queue may hold rows not sent yet. */
+    volatile boolean backlog;
+
+    /** What the relay remembers of a row it sent: enough for the sender's receipt. */
+    record Sent(String envelopeId, String sender) {
+    }
 
     public DeviceSession(WebSocketConnection connection, String account, int device) {
         this.connection = connection;
@@ -80,12 +89,31 @@ public final class DeviceSession {
         }
     }
 
-    boolean markSent(String ackId) {
-        return unacknowledged.add(ackId);
+    /** True if the row was not sent on this connection yet (and is not being deleted): the caller sends it. */
+    boolean markSent(String ackId, String envelopeId, String sender) {
+        return !deleting.contains(ackId) && unacknowledged.putIfAbsent(ackId, new Sent(envelopeId, sender)) == null;
     }
 
-    boolean acknowledged(String ackId) {
-        return unacknowledged.remove(ackId);
+    /** The row sent on this connection under {@code ackId}, now acknowledged; its delete is pending. */
+    java.util.Optional<Sent> acknowledged(String ackId) {
+        Sent sent = unacknowledged.remove(ackId);
+        if (sent != null) {
+            deleting.add(ackId);
+        }
+        return java.util.Optional.ofNullable(sent);
+    }
+
+    /** A row that could not be sent after all: it may be sent again. */
+    void unsent(String ackId) {
+        unacknowledged.remove(ackId);
+    }
+
+    boolean deleting(String ackId) {
+        return deleting.contains(ackId);
+    }
+
+    void deleted(String ackId) {
+        deleting.remove(ackId);
     }
 
     int unacknowledgedCount() {

@@ -102,7 +102,7 @@ public class EnvelopeRouter {
         }
         String key = QueueStore.envelopeKey(sender, id);
         if (send.kind().call()) {
-            signal(session, send, key, List.copyOf(expected));
+            signal(session, send, key);
             return;
         }
         String usageId = usageEventId(sender, id);
@@ -114,20 +114,21 @@ public class EnvelopeRouter {
                     refuse(session, id, RefusalCode.INSUFFICIENT_CREDITS, "the account is suspended for messages");
                 }
             }
-            case CAPTURE -> capture(session, send, key, usageId, List.copyOf(expected));
-            case AUTHORIZE -> authorize(session, send, key, usageId, List.copyOf(expected));
+            case CAPTURE -> capture(session, send, key, usageId);
+            case AUTHORIZE -> authorize(session, send, key, usageId);
         }
     }
 
     /** Call signalling: relayed like a message, not charged per envelope; answer and hangup drive the call meter. */
-    private void signal(DeviceSession session, ClientFrame.Send send, String key, List<Integer> devices) {
+    private void signal(DeviceSession session, ClientFrame.Send send, String key) {
         if (endedCalls.ended(send.callId())) {
             refuse(session, send.id(), RefusalCode.CALL_ENDED, "the call has ended");
             return;
         }
         Instant now = Instant.now();
+        List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
         try {
-            if (store.store(key, session.account(), send.id(), now, ttl, rows(session, send, key, now), Optional.empty(), 0)
+            if (store.store(key, session.account(), send.id(), now, ttl, rows, Optional.empty(), 0)
                     == QueueStore.StoreOutcome.DUPLICATE) {
                 acceptedAgain(session, send.id());
                 return;
@@ -137,7 +138,7 @@ public class EnvelopeRouter {
             refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the envelope could not be stored; retry with the same id");
             return;
         }
-        accepted(session, send, devices, send.kind().name());
+        accepted(session, send, rows, send.kind().name());
         switch (send.kind()) {
             // The callee answers the caller: the caller pays.
             case CALL_ANSWER -> callMeter.answered(send.callId(), send.to(), session.account());
@@ -146,13 +147,14 @@ public class EnvelopeRouter {
         }
     }
 
-    private void capture(DeviceSession session, ClientFrame.Send send, String key, String usageId, List<Integer> devices) {
+    private void capture(DeviceSession session, ClientFrame.Send send, String key, String usageId) {
         String sender = session.account();
         Instant now = Instant.now();
         UsageEvent usage = new UsageEvent(usageId, now, sender, UsageKind.MESSAGE, 1, UsageMode.CAPTURE, send.id(), SOURCE);
+        List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
         QueueStore.StoreOutcome outcome;
         try {
-            outcome = store.store(key, sender, send.id(), now, ttl, rows(session, send, key, now),
+            outcome = store.store(key, sender, send.id(), now, ttl, rows,
                     Optional.of(EventJson.encode(usage)), outbox.shardOf(sender));
         } catch (RuntimeException e) {
             balances.release(sender, usageId);
@@ -166,10 +168,10 @@ public class EnvelopeRouter {
             return;
         }
         outbox.publishAndClear(usage, key);
-        accepted(session, send, devices, "CAPTURE");
+        accepted(session, send, rows, "CAPTURE");
     }
 
-    private void authorize(DeviceSession session, ClientFrame.Send send, String key, String usageId, List<Integer> devices) {
+    private void authorize(DeviceSession session, ClientFrame.Send send, String key, String usageId) {
         String sender = session.account();
         if (store.accepted(key)) {
             balances.release(sender, usageId);
@@ -207,9 +209,10 @@ public class EnvelopeRouter {
                 return;
             }
             Instant now = Instant.now();
+            List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
             try {
                 // Already charged: the envelope row is not an outbox entry.
-                if (store.store(key, sender, send.id(), now, ttl, rows(session, send, key, now), Optional.empty(), 0)
+                if (store.store(key, sender, send.id(), now, ttl, rows, Optional.empty(), 0)
                         == QueueStore.StoreOutcome.DUPLICATE) {
                     acceptedAgain(session, send.id());
                     return;
@@ -220,7 +223,7 @@ public class EnvelopeRouter {
                 refuseUseNewId(session, send.id(), "the envelope could not be stored; resend with a new id");
                 return;
             }
-            accepted(session, send, devices, "AUTHORIZE");
+            accepted(session, send, rows, "AUTHORIZE");
         }, workers.executor());
     }
 
@@ -239,16 +242,23 @@ public class EnvelopeRouter {
         return rows;
     }
 
-    /** Durable and paid for: tell the recipient's instances (waiting for Kafka's ack), then the sender. */
-    private void accepted(DeviceSession session, ClientFrame.Send send, List<Integer> devices, String mode) {
-        try {
-            delivery.announce(send.to(), devices).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Still durable: delivered when the device next connects or gets another notice.
-            LOG.debugf("delivery notice not acknowledged (%s)", e.getClass().getSimpleName());
-        }
-        metrics.accepted(mode);
-        session.send(FrameCodec.accepted(send.id(), false));
+    /**
+     * Durable and paid for: tell the recipient's instances, then the sender. {@code accepted} waits for Kafka's
+     * acknowledgement of the notice, so the recipient's instance learns of the envelope even if this one dies
+     * right after; the wait holds no worker thread.
+     */
+    private void accepted(DeviceSession session, ClientFrame.Send send, List<QueueStore.QueuedMessage> rows,
+                          String mode) {
+        delivery.announce(send.to(), rows).orTimeout(5, TimeUnit.SECONDS).whenComplete((ok, error) -> {
+            if (error != null) {
+                // Still durable: delivered when the device next connects or gets another notice.
+                LOG.debugf("delivery notice not acknowledged (%s)", error.getClass().getSimpleName());
+            }
+            workers.execute(() -> {
+                metrics.accepted(mode);
+                session.send(FrameCodec.accepted(send.id(), false));
+            });
+        });
     }
 
     private void acceptedAgain(DeviceSession session, String id) {

@@ -43,11 +43,17 @@ public class UsageOutbox {
         return thread;
     });
 
+    /** Envelope keys whose usage event Kafka acknowledged, leaving the outbox index a batch at a time. */
+    private final BackgroundBatches<String> toClear;
+
     public UsageOutbox(RelayKafka kafka, QueueStore store, RelayMetrics metrics, RelayConfig config) {
         this.kafka = kafka;
         this.store = store;
         this.metrics = metrics;
         this.config = config.outbox();
+        // A clear that never happens costs a re-publication by the sweeper, which the wallet de-duplicates.
+        this.toClear = new BackgroundBatches<>("relay-outbox-clearer", QueueStore.MAX_TRANSACTION_ITEMS,
+                store::clearOutbox, store::clearOutbox);
     }
 
     public int shardOf(String account) {
@@ -73,15 +79,13 @@ public class UsageOutbox {
         });
     }
 
-    /** Publishes a CAPTURE stored in the outbox and clears it once acknowledged. */
+    /**
+     * Publishes a CAPTURE stored in the outbox and clears it once acknowledged. The clear is queued for the
+     * clearer thread: the acknowledgement runs on the Kafka producer's I/O thread, which must never wait for
+     * DynamoDB (it did once, and every send of the instance queued behind one update at a time).
+     */
     public void publishAndClear(UsageEvent event, String envelopeKey) {
-        publish(event).thenRun(() -> {
-            try {
-                store.clearOutbox(envelopeKey);
-            } catch (RuntimeException e) {
-                LOG.debugf("outbox row not cleared (%s); the sweeper re-publishes it", e.getClass().getSimpleName());
-            }
-        });
+        publish(event).thenRun(() -> toClear.add(envelopeKey));
     }
 
     /** Starts the sweeper: a pass now with no grace (leftovers of a crash), then every sweep interval. */
@@ -126,6 +130,7 @@ public class UsageOutbox {
 
     @PreDestroy
     void stop() {
+        toClear.stop();
         sweeper.shutdownNow();
     }
 }
