@@ -51,8 +51,12 @@ public interface WalletConfig {
         @WithDefault("2000")
         int maxPollRecords();
 
-        /** Accounts applied in parallel within one poll (one account's changes always in order). */
-        @WithDefault("4")
+        /**
+         * Accounts applied in parallel within one poll (one account's changes always in order). The threads mostly
+         * wait for DynamoDB, and the commits of those waiting at the same moment go in one request (a group
+         * commit), so more threads means more accounts per request when a poll holds many accounts.
+         */
+        @WithDefault("32")
         int applyThreads();
 
         /** Changes of one account per DynamoDB transaction (ledger entries + the wallet item <= 100). */

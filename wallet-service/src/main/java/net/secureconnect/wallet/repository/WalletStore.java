@@ -1,6 +1,8 @@
 package net.secureconnect.wallet.repository;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.runtime.dynamodb.GroupCommit;
 import net.secureconnect.runtime.dynamodb.TableNames;
 import net.secureconnect.wallet.config.WalletConfig;
 import net.secureconnect.wallet.service.LedgerEntry;
@@ -31,7 +33,8 @@ import static net.secureconnect.wallet.repository.LedgerStore.number;
 import static net.secureconnect.wallet.repository.LedgerStore.s;
 
 /**
- * The wallets table, and the one transaction that changes a wallet together with its ledger entries.
+ * The wallets table, and the one transaction that changes a wallet together with its ledger entries (sent to
+ * DynamoDB together with other accounts' transactions of the same moment, see {@link GroupCommit}).
  * Every write is conditional: ledger entries on their id being new, the wallet on its version.
  */
 @ApplicationScoped
@@ -48,17 +51,27 @@ public class WalletStore {
     static final String CREATED_AT = "createdAt";
 
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
+    /** A generous size of one ledger entry or wallet item, for the byte budget of a group commit. */
+    private static final int ENTRY_BYTES = 2048;
 
     private final DynamoDbClient dynamo;
     private final String wallets;
     private final String ledger;
     private final int shards;
+    /** Commits of accounts applied in parallel go to DynamoDB together: one request for many accounts. */
+    private final GroupCommit commits;
 
     public WalletStore(DynamoDbClient dynamo, TableNames names, LedgerStore ledger, WalletConfig config) {
         this.dynamo = dynamo;
         this.wallets = names.physical(WalletTables.WALLETS);
         this.ledger = ledger.table();
         this.shards = config.outbox().shards();
+        this.commits = new GroupCommit("wallet-commit", dynamo);
+    }
+
+    @PreDestroy
+    void stop() {
+        commits.stop();
     }
 
     /**
@@ -116,7 +129,7 @@ public class WalletStore {
         }
         items.add(TransactWriteItem.builder().update(walletUpdate(before, after, now)).build());
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(items));
+            commits.transact(items, (long) ENTRY_BYTES * items.size());
         } catch (TransactionCanceledException e) {
             throw conflictOf(e, entries);
         }
