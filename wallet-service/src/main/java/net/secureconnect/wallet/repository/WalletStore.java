@@ -198,18 +198,48 @@ public class WalletStore {
      * published, so a version nobody confirmed is never skipped. False when a condition does not hold.
      */
     public boolean markAnnounced(String accountId, long low, long high) {
+        Update mark = markAnnouncedUpdate(new Announced(accountId, low, high));
         try {
-            dynamo.updateItem(b -> b.tableName(wallets)
-                    .key(Map.of(ACCOUNT_ID, s(accountId)))
-                    .updateExpression("SET #announced = :high REMOVE #shard")
-                    .conditionExpression("#version = :high AND #announced >= :before")
-                    .expressionAttributeNames(Map.of("#announced", ANNOUNCED, "#shard", OUTBOX_SHARD,
-                            "#version", VERSION))
-                    .expressionAttributeValues(Map.of(":high", n(high), ":before", n(low - 1))));
+            dynamo.updateItem(b -> b.tableName(mark.tableName()).key(mark.key())
+                    .updateExpression(mark.updateExpression()).conditionExpression(mark.conditionExpression())
+                    .expressionAttributeNames(mark.expressionAttributeNames())
+                    .expressionAttributeValues(mark.expressionAttributeValues()));
             return true;
         } catch (ConditionalCheckFailedException notNow) {
             return false;
         }
+    }
+
+    /** Versions {@code low..high} of an account, all published. */
+    public record Announced(String accountId, long low, long high) {
+    }
+
+    /** Most wallets in one {@link #markAnnounced(List)}. */
+    public static final int MAX_MARKS_PER_TRANSACTION = GroupCommit.MAX_ITEMS;
+
+    /**
+     * {@link #markAnnounced(String, long, long)} for several accounts in one transaction: all or none.
+     *
+     * @throws software.amazon.awssdk.core.exception.SdkException when any condition does not hold (nothing
+     *                                                            was written) or the request failed
+     */
+    public void markAnnounced(List<Announced> marks) {
+        if (marks.size() > MAX_MARKS_PER_TRANSACTION) {
+            throw new IllegalArgumentException(marks.size() + " wallets in one transaction");
+        }
+        List<TransactWriteItem> items = new ArrayList<>(marks.size());
+        marks.forEach(mark -> items.add(TransactWriteItem.builder().update(markAnnouncedUpdate(mark)).build()));
+        dynamo.transactWriteItems(b -> b.transactItems(items));
+    }
+
+    private Update markAnnouncedUpdate(Announced mark) {
+        return Update.builder().tableName(wallets)
+                .key(Map.of(ACCOUNT_ID, s(mark.accountId())))
+                .updateExpression("SET #announced = :high REMOVE #shard")
+                .conditionExpression("#version = :high AND #announced >= :before")
+                .expressionAttributeNames(Map.of("#announced", ANNOUNCED, "#shard", OUTBOX_SHARD, "#version", VERSION))
+                .expressionAttributeValues(Map.of(":high", n(mark.high()), ":before", n(mark.low() - 1)))
+                .build();
     }
 
     /**

@@ -150,6 +150,7 @@ public class OutboxRelay {
      * accounts whose publication failed. Runs on the clearer thread.
      */
     void writeBack() {
+        List<WalletStore.Announced> quiet = new ArrayList<>();
         for (String accountId : List.copyOf(confirmed.keySet())) {
             List<Run> runs = confirmed.remove(accountId);
             if (runs == null) {
@@ -161,17 +162,21 @@ public class OutboxRelay {
                 runs.forEach(run -> confirm(accountId, run));
                 continue;
             }
-            for (int i = 0; i < runs.size(); i++) {
-                Run run = runs.get(i);
-                try {
-                    if (!wallets.markAnnounced(accountId, run.low(), run.high())) {
-                        wallets.advanceAnnounced(accountId, run.low(), run.high());
-                    }
-                } catch (SdkException e) {
-                    runs.subList(i, runs.size()).forEach(rest -> confirm(accountId, rest));
-                    LOG.debugf("cannot write back announced versions yet: %s", e.getMessage());
-                    break;
-                }
+            if (runs.size() == 1) {
+                quiet.add(new WalletStore.Announced(accountId, runs.get(0).low(), runs.get(0).high()));
+            } else {
+                writeBack(accountId, runs);
+            }
+        }
+        // The usual case, one run per quiet account: up to 100 accounts per request, as one transaction. When
+        // any condition does not hold (the account moved on), each is written on its own as before.
+        for (int from = 0; from < quiet.size(); from += WalletStore.MAX_MARKS_PER_TRANSACTION) {
+            List<WalletStore.Announced> chunk = quiet.subList(from,
+                    Math.min(quiet.size(), from + WalletStore.MAX_MARKS_PER_TRANSACTION));
+            try {
+                wallets.markAnnounced(chunk);
+            } catch (SdkException notAllAtOnce) {
+                chunk.forEach(mark -> writeBack(mark.accountId(), List.of(new Run(mark.low(), mark.high()))));
             }
         }
         for (String accountId : List.copyOf(failed)) {
@@ -185,6 +190,22 @@ public class OutboxRelay {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+    }
+
+    /** Writes one account's confirmed runs back, oldest first; what cannot be written yet is confirmed again. */
+    private void writeBack(String accountId, List<Run> runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            try {
+                if (!wallets.markAnnounced(accountId, run.low(), run.high())) {
+                    wallets.advanceAnnounced(accountId, run.low(), run.high());
+                }
+            } catch (SdkException e) {
+                runs.subList(i, runs.size()).forEach(rest -> confirm(accountId, rest));
+                LOG.debugf("cannot write back announced versions yet: %s", e.getMessage());
+                break;
             }
         }
     }
