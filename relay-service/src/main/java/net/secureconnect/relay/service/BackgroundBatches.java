@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Writes that may lag behind the path that asks for them (outbox clears, deletes of acked rows), collected on
- * one thread and written a batch at a time: under load many go in one DynamoDB request, at low load a batch
- * holds one and leaves at once. A batch that fails is handed to {@code fallback} item by item.
+ * one thread and written a batch at a time. After the first item of a batch arrives, the thread waits
+ * {@code linger} for more: every DynamoDB request costs the relay's CPU far more than an item in it does, and
+ * nobody waits for these writes. A batch that fails is handed to {@code fallback} item by item.
  */
 final class BackgroundBatches<T> {
 
@@ -19,12 +20,15 @@ final class BackgroundBatches<T> {
 
     private final BlockingQueue<T> pending = new LinkedBlockingQueue<>();
     private final int maxBatch;
+    private final long lingerMillis;
     private final Consumer<List<T>> write;
     private final Consumer<T> fallback;
     private final Thread thread;
 
-    BackgroundBatches(String name, int maxBatch, Consumer<List<T>> write, Consumer<T> fallback) {
+    BackgroundBatches(String name, int maxBatch, java.time.Duration linger, Consumer<List<T>> write,
+                      Consumer<T> fallback) {
         this.maxBatch = maxBatch;
+        this.lingerMillis = linger.toMillis();
         this.write = write;
         this.fallback = fallback;
         this.thread = new Thread(this::run, name);
@@ -46,6 +50,9 @@ final class BackgroundBatches<T> {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 batch.add(pending.take());
+                if (lingerMillis > 0 && pending.size() < maxBatch - 1) {
+                    Thread.sleep(lingerMillis);
+                }
             } catch (InterruptedException e) {
                 return;
             }

@@ -23,6 +23,8 @@ import java.util.UUID;
 public class Delivery {
 
     private static final Logger LOG = Logger.getLogger(Delivery.class);
+    /** How long a delete of an acked row waits for others to share its request. */
+    private static final Duration BATCH_LINGER = Duration.ofMillis(50);
 
     /** This instance's id in notices, so it skips the ones it published (it acted on them already). */
     private final String instanceId = UUID.randomUUID().toString();
@@ -41,7 +43,7 @@ public class Delivery {
     public Delivery(QueueStore store, Connections connections, RelayKafka kafka, Workers workers, RelayMetrics metrics,
                     EndedCalls endedCalls, RelayConfig config) {
         this.deletes = new BackgroundBatches<>("relay-queue-deleter", QueueStore.MAX_BATCH_WRITE_ITEMS,
-                this::deleteAll, this::deleteOne);
+                BATCH_LINGER, this::deleteAll, this::deleteOne);
         this.endedCalls = endedCalls;
         this.store = store;
         this.connections = connections;

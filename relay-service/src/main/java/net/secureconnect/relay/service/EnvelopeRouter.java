@@ -154,8 +154,10 @@ public class EnvelopeRouter {
         List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
         QueueStore.StoreOutcome outcome;
         try {
+            long started = System.nanoTime();
             outcome = store.store(key, sender, send.id(), now, ttl, rows,
                     Optional.of(EventJson.encode(usage)), outbox.shardOf(sender));
+            metrics.stored(System.nanoTime() - started);
         } catch (RuntimeException e) {
             balances.release(sender, usageId);
             LOG.warnf("envelope not stored (%s)", e.getClass().getSimpleName());

@@ -25,6 +25,7 @@ public class RelayMetrics {
     private final Timer deliverLatency;
     private final Timer enforcementLatency;
     private final Timer authorizeLatency;
+    private final Timer storeLatency;
     private final DistributionSummary queueDepth;
 
     public RelayMetrics(MeterRegistry registry) {
@@ -43,6 +44,9 @@ public class RelayMetrics {
                 .description("wallet event written to Kafka → applied by this instance")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
         authorizeLatency = Timer.builder("relay.authorization.latency").description("authorize published → wallet answer")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+        storeLatency = Timer.builder("relay.store.latency")
+                .description("envelope and queue rows written (one DynamoDB transaction, grouped with others)")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
         queueDepth = DistributionSummary.builder("relay.queue.depth.on.connect")
                 .description("envelopes waiting in a device's queue when it connects").register(registry);
@@ -82,6 +86,10 @@ public class RelayMetrics {
 
     public void authorized(Duration roundTrip) {
         authorizeLatency.record(roundTrip);
+    }
+
+    public void stored(long nanos) {
+        storeLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void queueDepthOnConnect(int depth) {

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public class UsageOutbox {
 
     private static final Logger LOG = Logger.getLogger(UsageOutbox.class);
+    /** How long a clear waits for others to share its request (the sweeper's grace is far longer). */
+    private static final Duration BATCH_LINGER = Duration.ofMillis(50);
 
     private final RelayKafka kafka;
     private final QueueStore store;
@@ -53,7 +55,7 @@ public class UsageOutbox {
         this.config = config.outbox();
         // A clear that never happens costs a re-publication by the sweeper, which the wallet de-duplicates.
         this.toClear = new BackgroundBatches<>("relay-outbox-clearer", QueueStore.MAX_TRANSACTION_ITEMS,
-                store::clearOutbox, store::clearOutbox);
+                BATCH_LINGER, store::clearOutbox, store::clearOutbox);
     }
 
     public int shardOf(String account) {

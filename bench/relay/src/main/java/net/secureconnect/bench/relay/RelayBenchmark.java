@@ -104,6 +104,8 @@ public final class RelayBenchmark {
         // The relay learns devices and balances from Kafka: give it the time to read what was just published.
         TimeUnit.SECONDS.sleep(10);
 
+        storeFloor(bodies);
+
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         Duration warmup = Duration.ofSeconds(5);
 
@@ -121,6 +123,18 @@ public final class RelayBenchmark {
                             + "p99 %.2f ms, max %.2f ms (%d samples)", maximum.perSecond() / 2, half.perSecond(),
                     half.percentileMicros(50) / 1000.0, half.percentileMicros(99) / 1000.0,
                     half.percentileMicros(100) / 1000.0, half.latenciesMicros().length));
+            for (String rate : System.getProperty("bench.extra-rates", "").split(",")) {
+                if (!rate.isBlank()) {
+                    LoadGenerator.Result extra = load.atRate(Double.parseDouble(rate), warmup, seconds);
+                    report(String.format("relay at %s/s offered: %.0f delivered/s, send->deliver p50 %.2f ms, "
+                                    + "p99 %.2f ms, max %.2f ms (%d samples)", rate.trim(), extra.perSecond(),
+                            extra.percentileMicros(50) / 1000.0, extra.percentileMicros(99) / 1000.0,
+                            extra.percentileMicros(100) / 1000.0, extra.latenciesMicros().length));
+                }
+            }
+            report("relay's own view at the end (Micrometer's percentiles, decaying over about 2 min): "
+                    + serverQuantiles(relay.port(), "relay_delivery_latency_seconds", "accept->deliver") + "; "
+                    + serverQuantiles(relay.port(), "relay_store_latency_seconds", "store (DynamoDB)"));
         }
 
         if (idle > 0) {
@@ -216,6 +230,72 @@ public final class RelayBenchmark {
         }
         for (WebSocket socket : sockets) {
             socket.close();
+        }
+    }
+
+    /**
+     * The floor under the relay's latency: one envelope's store alone — a {@code TransactWriteItems} of an
+     * envelope row and one queue row with a benchmark-sized body — sent one at a time from this JVM with the
+     * services' DynamoDB client (url-connection) to the same dynoxide, while nothing else runs.
+     */
+    private static void storeFloor(Bodies bodies) {
+        try (software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo =
+                     software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                             .endpointOverride(java.net.URI.create(Dynoxide.endpoint()))
+                             .region(software.amazon.awssdk.regions.Region.EU_CENTRAL_1)
+                             .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                                     software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("bench", "bench")))
+                             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                             .build()) {
+            String table = "sc-bench-store-floor-" + UUID.randomUUID().toString().substring(0, 8);
+            dynamo.createTable(b -> b.tableName(table)
+                    .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder()
+                            .attributeName("k").attributeType("S").build())
+                    .keySchema(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
+                            .attributeName("k").keyType("HASH").build()));
+            int warmup = 500;
+            long[] nanos = new long[1000];
+            for (int i = -warmup; i < nanos.length; i++) {
+                String key = UUID.randomUUID().toString();
+                String body = bodies.body(i + warmup);
+                var envelope = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p
+                        .tableName(table).conditionExpression("attribute_not_exists(k)")
+                        .item(Map.of("k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key)))).build();
+                var row = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p
+                        .tableName(table).item(Map.of(
+                                "k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key + "#1"),
+                                "body", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                                        software.amazon.awssdk.core.SdkBytes.fromUtf8String(body))))).build();
+                long started = System.nanoTime();
+                dynamo.transactWriteItems(b -> b.transactItems(envelope, row));
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - started;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            report(String.format("store floor: one envelope's TransactWriteItems (2 items) alone on this dynoxide, one at "
+                            + "a time from the benchmark JVM: p50 %.2f ms, p99 %.2f ms (%d after %d warm-up)",
+                    nanos[nanos.length / 2] / 1e6, nanos[nanos.length * 99 / 100] / 1e6, nanos.length, warmup));
+        }
+    }
+
+    /** p50 and p99 of a timer from the service's Prometheus endpoint, in ms. */
+    private static String serverQuantiles(int port, String metric, String label) {
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            StringBuilder out = new StringBuilder(label);
+            for (String quantile : List.of("0.5", "0.99")) {
+                Matcher value = Pattern.compile("(?m)^" + metric + "\\{[^}]*quantile=\"" + Pattern.quote(quantile)
+                        + "\"[^}]*\\} ([0-9.eE+-]+)$").matcher(response.body());
+                out.append(String.format(" p%s %s ms", quantile.equals("0.5") ? "50" : "99",
+                        value.find() ? String.format("%.2f", Double.parseDouble(value.group(1)) * 1000) : "?"));
+            }
+            return out.toString();
+        } catch (IOException | InterruptedException e) {
+            return label + " not readable (" + e.getClass().getSimpleName() + ")";
         }
     }
 
