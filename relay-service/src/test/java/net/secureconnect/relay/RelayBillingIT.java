@@ -6,6 +6,7 @@ import net.secureconnect.contracts.AccountSuspended;
 import net.secureconnect.contracts.Topic;
 import net.secureconnect.contracts.json.DecodeResult;
 import net.secureconnect.contracts.json.EventJson;
+import net.secureconnect.relay.support.Awaits;
 import net.secureconnect.relay.support.Percentiles;
 import net.secureconnect.relay.support.RelayClient;
 import net.secureconnect.relay.support.TestEvents;
@@ -59,6 +60,7 @@ class RelayBillingIT {
     static final String GINA = "gina-" + UUID.randomUUID();
     static final String HARRY = "harry-" + UUID.randomUUID();
     static final String IVY = "ivy-" + UUID.randomUUID();
+    static final String JACK = "jack-" + UUID.randomUUID();
     /** Call minutes of 3 s, so the call test runs in seconds. */
     static final Map<String, String> RELAY_SETTINGS = Map.of("relay.calls.minute", "3s");
 
@@ -71,12 +73,14 @@ class RelayBillingIT {
         TestEvents.devices(TestTokens.subjectOf(GINA), 1, 2);
         TestEvents.devices(TestTokens.subjectOf(HARRY), 1);
         TestEvents.devices(TestTokens.subjectOf(IVY), 1);
+        TestEvents.devices(TestTokens.subjectOf(JACK), 1);
         relayB = ServiceProcess.start("relay-b", RELAY, RELAY_SETTINGS); // ready = has read them
         RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(ERIN), 2).close();
         RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(FRANK), 1).close();
         RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(GINA), 2).close();
         RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(HARRY), 1).close();
         RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(IVY), 1).close();
+        RelayClient.connectWhenKnown(base(relayA), TestTokens.forUser(JACK), 1).close();
     }
 
     @AfterAll
@@ -325,5 +329,43 @@ class RelayBillingIT {
             callee.sendText(signal("call-ice", "ice-after-2", callId, harry));
             assertEquals("CALL_ENDED", callee.answer("ice-after-2").getString("code"));
         }
+    }
+
+    /**
+     * Near zero the relay holds the envelope id, then publishes the AUTHORIZE. It dies before the wallet answers;
+     * the wallet debits; nobody stores or delivers the envelope. The restarted relay's sweeper finds the hold
+     * when it is due and publishes its RELEASE: the sender gets the credit back, and the envelope id is spent.
+     */
+    @Test
+    @Order(4)
+    void aRelayThatDiesWhileAnAuthorizationIsOutGivesTheCreditBack() {
+        String jack = TestTokens.subjectOf(JACK);
+        String frank = TestTokens.subjectOf(FRANK);
+        adjust(jack, 3);
+        wallet.stop(); // the AUTHORIZE stays unanswered
+        double published = metric(relayA, "relay_usage_events_published_total");
+        try (RelayClient j = RelayClient.connect(base(relayA), TestTokens.forUser(JACK), 1)) {
+            j.send("held-1", frank, new int[]{1}, new byte[]{7});
+            Awaits.until(() -> metric(relayA, "relay_usage_events_published_total") > published,
+                    "the AUTHORIZE published");
+            relayA.kill();
+        }
+        wallet.restart();
+        Awaits.until(() -> walletOf(jack).getLong("balance") == 2, "the wallet debited the authorization");
+
+        relayA.restart();
+        long released = System.nanoTime();
+        Awaits.until(() -> walletOf(jack).getLong("balance") == 3, Duration.ofSeconds(120),
+                "the restarted relay released the abandoned hold");
+        System.out.printf("[relay-it] abandoned hold released %.1f s after the relay's restart%n",
+                (System.nanoTime() - released) / 1e9);
+        try (RelayClient j = RelayClient.connect(base(relayA), TestTokens.forUser(JACK), 1)) {
+            j.send("held-1", frank, new int[]{1}, new byte[]{7});
+            JsonObject answer = j.answer("held-1");
+            assertEquals("refused", answer.getString("type"), answer.encode());
+            assertEquals("UNAVAILABLE", answer.getString("code"));
+            assertEquals(Boolean.TRUE, answer.getBoolean("retryWithNewId"), "the envelope id is spent");
+        }
+        assertEquals(3, walletOf(jack).getLong("balance"), "nothing charged for the resend");
     }
 }

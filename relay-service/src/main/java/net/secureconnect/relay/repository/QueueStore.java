@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -49,6 +50,7 @@ public class QueueStore {
     private static final String USAGE_EVENT = "usageEvent";
     private static final String KIND = "kind";
     private static final String CALL_ID = "callId";
+    private static final String STATE = "state";
 
     /** DynamoDB's limit on the items of one TransactWriteItems. */
     public static final int MAX_TRANSACTION_ITEMS = GroupCommit.MAX_ITEMS;
@@ -87,8 +89,8 @@ public class QueueStore {
         }
     }
 
-    /** A usage event accepted with its envelope and perhaps not yet published. */
-    public record Leftover(String envelopeKey, byte[] usageEvent) {
+    /** A usage event accepted with its envelope (or the release of a hold) and perhaps not yet published. */
+    public record Leftover(String envelopeKey, byte[] usageEvent, EnvelopeState state) {
     }
 
     public enum StoreOutcome { STORED, DUPLICATE }
@@ -107,10 +109,115 @@ public class QueueStore {
         return String.format("%013d-%s", acceptedAt.toEpochMilli(), envelopeKey);
     }
 
+    /**
+     * Where an envelope id stands. {@code HELD}: its AUTHORIZE is out and nothing is queued yet;
+     * {@code RELEASING}: the authorization is being given back (the id is spent); {@code ACCEPTED}: durable and
+     * paid (rows written before holds existed have no state and are accepted).
+     */
+    public enum EnvelopeState { NONE, HELD, RELEASING, ACCEPTED }
+
+    public EnvelopeState state(String envelopeKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(envelopesTable).consistentRead(true)
+                .key(Map.of(ENVELOPE_KEY, s(envelopeKey)))).item();
+        if (item == null || item.isEmpty()) {
+            return EnvelopeState.NONE;
+        }
+        AttributeValue state = item.get(STATE);
+        return state == null ? EnvelopeState.ACCEPTED : EnvelopeState.valueOf(state.s());
+    }
+
     /** True when the envelope was accepted before (a resend). */
     public boolean accepted(String envelopeKey) {
-        return dynamo.getItem(b -> b.tableName(envelopesTable).consistentRead(true)
-                .key(Map.of(ENVELOPE_KEY, s(envelopeKey)))).hasItem();
+        return state(envelopeKey) == EnvelopeState.ACCEPTED;
+    }
+
+    /**
+     * Holds an envelope id before its AUTHORIZE is published, with the RELEASE of that authorization in the
+     * outbox, due at {@code due}: if nobody completes or drops the hold by then (the instance died while
+     * waiting for the wallet), the sweeper publishes the release and the sender gets the credit back.
+     */
+    public StoreOutcome hold(String envelopeKey, String sender, String envelopeId, Instant due, Duration ttl,
+                             byte[] releaseEvent, int outboxShard) {
+        Map<String, AttributeValue> envelope = new HashMap<>();
+        envelope.put(ENVELOPE_KEY, s(envelopeKey));
+        envelope.put(SENDER, s(sender));
+        envelope.put(ENVELOPE_ID, s(envelopeId));
+        envelope.put(ACCEPTED_AT, n(due.toEpochMilli())); // the outbox index's sort key: not swept before due
+        envelope.put(EXPIRES_AT, n(due.plus(ttl).getEpochSecond()));
+        envelope.put(STATE, s(EnvelopeState.HELD.name()));
+        envelope.put(USAGE_EVENT, AttributeValue.fromB(SdkBytes.fromByteArray(releaseEvent)));
+        envelope.put(OUTBOX_SHARD, s(Integer.toString(outboxShard)));
+        try {
+            dynamo.putItem(b -> b.tableName(envelopesTable).item(envelope)
+                    .conditionExpression("attribute_not_exists(" + ENVELOPE_KEY + ")"));
+            return StoreOutcome.STORED;
+        } catch (ConditionalCheckFailedException e) {
+            return StoreOutcome.DUPLICATE;
+        }
+    }
+
+    /**
+     * The wallet debited a held envelope: its queue rows and its acceptance in one transaction, only while it is
+     * still held. False when it is not (the sweeper is releasing it): nothing was written.
+     */
+    public boolean completeHeld(String envelopeKey, Instant acceptedAt, Duration ttl, List<QueuedMessage> messages) {
+        long expiresAt = acceptedAt.plus(ttl).getEpochSecond();
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(envelopesTable)
+                .key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
+                .updateExpression("SET #state = :accepted, #at = :at, #expires = :expires REMOVE #usage, #shard")
+                .conditionExpression("#state = :held")
+                .expressionAttributeNames(Map.of("#state", STATE, "#at", ACCEPTED_AT, "#expires", EXPIRES_AT,
+                        "#usage", USAGE_EVENT, "#shard", OUTBOX_SHARD))
+                .expressionAttributeValues(Map.of(":accepted", s(EnvelopeState.ACCEPTED.name()),
+                        ":held", s(EnvelopeState.HELD.name()), ":at", n(acceptedAt.toEpochMilli()),
+                        ":expires", n(expiresAt)))
+                .build()).build());
+        long bytes = ROW_OVERHEAD_BYTES;
+        for (QueuedMessage message : messages) {
+            items.add(queueRow(message, expiresAt));
+            bytes += message.body().length + message.typeJson().length() + ROW_OVERHEAD_BYTES;
+        }
+        try {
+            commits.transact(items, bytes);
+            return true;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A held envelope whose authorization the wallet refused (nothing to give back): the hold is removed. */
+    public void dropHeld(String envelopeKey) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(envelopesTable).key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
+                    .conditionExpression("#state = :held")
+                    .expressionAttributeNames(Map.of("#state", STATE))
+                    .expressionAttributeValues(Map.of(":held", s(EnvelopeState.HELD.name()))));
+        } catch (ConditionalCheckFailedException e) {
+            // released or completed meanwhile: nothing to drop
+        }
+    }
+
+    /**
+     * Turns a held envelope into one being released, so no completion can follow; its outbox entry (the
+     * RELEASE) is then published. True if it was held; false if it was completed or is being released already.
+     */
+    public boolean releaseHeld(String envelopeKey) {
+        try {
+            dynamo.updateItem(b -> b.tableName(envelopesTable).key(Map.of(ENVELOPE_KEY, s(envelopeKey)))
+                    .updateExpression("SET #state = :releasing")
+                    .conditionExpression("#state = :held")
+                    .expressionAttributeNames(Map.of("#state", STATE))
+                    .expressionAttributeValues(Map.of(":held", s(EnvelopeState.HELD.name()),
+                            ":releasing", s(EnvelopeState.RELEASING.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /**
@@ -137,21 +244,7 @@ public class QueueStore {
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(envelopesTable).item(envelope)
                 .conditionExpression("attribute_not_exists(" + ENVELOPE_KEY + ")").build()).build());
         for (QueuedMessage message : messages) {
-            Map<String, AttributeValue> row = new HashMap<>();
-            row.put(DESTINATION, s(message.destination()));
-            row.put(ACK_ID, s(message.ackId()));
-            row.put(ENVELOPE_ID, s(message.envelopeId()));
-            row.put(SENDER, s(message.sender()));
-            row.put(SENDER_DEVICE, n(message.senderDevice()));
-            row.put(MESSAGE_TYPE, s(message.typeJson()));
-            row.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(message.body())));
-            row.put(ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()));
-            row.put(EXPIRES_AT, n(expiresAt));
-            if (message.kind().call()) {
-                row.put(KIND, s(message.kind().wireName()));
-                row.put(CALL_ID, s(message.callId()));
-            }
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(queueTable).item(row).build()).build());
+            items.add(queueRow(message, expiresAt));
             bytes += message.body().length + message.typeJson().length() + ROW_OVERHEAD_BYTES;
         }
         try {
@@ -164,6 +257,24 @@ public class QueueStore {
             }
             throw e;
         }
+    }
+
+    private TransactWriteItem queueRow(QueuedMessage message, long expiresAt) {
+        Map<String, AttributeValue> row = new HashMap<>();
+        row.put(DESTINATION, s(message.destination()));
+        row.put(ACK_ID, s(message.ackId()));
+        row.put(ENVELOPE_ID, s(message.envelopeId()));
+        row.put(SENDER, s(message.sender()));
+        row.put(SENDER_DEVICE, n(message.senderDevice()));
+        row.put(MESSAGE_TYPE, s(message.typeJson()));
+        row.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(message.body())));
+        row.put(ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()));
+        row.put(EXPIRES_AT, n(expiresAt));
+        if (message.kind().call()) {
+            row.put(KIND, s(message.kind().wireName()));
+            row.put(CALL_ID, s(message.callId()));
+        }
+        return TransactWriteItem.builder().put(Put.builder().tableName(queueTable).item(row).build()).build();
     }
 
     /** Records that the envelope's usage event was acknowledged by Kafka: it leaves the outbox index. */
@@ -207,7 +318,9 @@ public class QueueStore {
         for (Map<String, AttributeValue> item : response.items()) {
             AttributeValue usage = item.get(USAGE_EVENT);
             if (usage != null) {
-                leftovers.add(new Leftover(item.get(ENVELOPE_KEY).s(), usage.b().asByteArray()));
+                EnvelopeState state = item.containsKey(STATE) ? EnvelopeState.valueOf(item.get(STATE).s())
+                        : EnvelopeState.ACCEPTED;
+                leftovers.add(new Leftover(item.get(ENVELOPE_KEY).s(), usage.b().asByteArray(), state));
             }
         }
         return leftovers;

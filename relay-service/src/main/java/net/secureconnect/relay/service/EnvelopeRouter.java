@@ -49,6 +49,8 @@ public class EnvelopeRouter {
     private final Duration ttl;
     private final Duration authorizeTimeout;
     private final long messagePrice = PriceList.defaults().cost(UsageKind.MESSAGE, 1);
+    /** How long after the authorize timeout an abandoned hold is released by the sweeper. */
+    private static final Duration HOLD_MARGIN = Duration.ofSeconds(10);
 
     public EnvelopeRouter(DeviceDirectory directory, BalanceBook balances, Authorizations authorizations,
                           QueueStore store, UsageOutbox outbox, Delivery delivery, RateLimiter limiter, Workers workers,
@@ -166,67 +168,107 @@ public class EnvelopeRouter {
         }
         if (outcome == QueueStore.StoreOutcome.DUPLICATE) {
             balances.release(sender, usageId);
-            acceptedAgain(session, send.id());
+            answerResend(session, send.id(), key);
             return;
         }
         outbox.publishAndClear(usage, key);
         accepted(session, send, rows, "CAPTURE");
     }
 
+    /**
+     * Near zero: the envelope id is held first (with the RELEASE of its authorization in the outbox, due after the
+     * timeout), then the AUTHORIZE goes out; the envelope is stored and delivered only once the wallet debited
+     * it. If this instance dies while waiting, the sweeper releases the hold and the wallet gives the credit back.
+     */
     private void authorize(DeviceSession session, ClientFrame.Send send, String key, String usageId) {
         String sender = session.account();
-        if (store.accepted(key)) {
-            balances.release(sender, usageId);
-            acceptedAgain(session, send.id());
-            return;
-        }
         UsageEvent usage = new UsageEvent(usageId, Instant.now(), sender, UsageKind.MESSAGE, 1, UsageMode.AUTHORIZE,
                 send.id(), SOURCE);
+        UsageEvent release = UsageOutbox.releaseOf(sender, UsageKind.MESSAGE, usageId);
+        Instant due = Instant.now().plus(authorizeTimeout).plus(HOLD_MARGIN);
+        try {
+            if (store.hold(key, sender, send.id(), due, ttl, EventJson.encode(release), outbox.shardOf(sender))
+                    == QueueStore.StoreOutcome.DUPLICATE) {
+                balances.release(sender, usageId);
+                answerResend(session, send.id(), key);
+                return;
+            }
+        } catch (RuntimeException e) {
+            balances.release(sender, usageId);
+            LOG.warnf("envelope not held (%s)", e.getClass().getSimpleName());
+            refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the envelope could not be stored; retry with the same id");
+            return;
+        }
         CompletableFuture<Boolean> answer = authorizations.expect(usageId);
-        java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
         long started = System.nanoTime();
         outbox.publish(usage).whenComplete((ok, error) -> {
             if (error != null) {
                 answer.completeExceptionally(error);
-            } else {
-                published.set(true);
             }
         });
         answer.orTimeout(authorizeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((paid, error) -> {
             metrics.authorized(Duration.ofNanos(System.nanoTime() - started));
             if (error != null) {
+                // No answer, or the AUTHORIZE perhaps not published: whatever the wallet did, give it back (once).
+                // The usage event id is spent, so a resend needs a new envelope id.
                 balances.release(sender, usageId);
-                if (published.get()) {
-                    // The wallet may still debit it: give it back (once, whatever the wallet did). The usage event
-                    // id is spent, so a resend needs a new envelope id.
-                    outbox.release(sender, UsageKind.MESSAGE, usageId);
-                    refuseUseNewId(session, send.id(), "no answer from the wallet in time; resend with a new id");
-                } else {
-                    refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the charge could not be sent to the wallet");
-                }
+                releaseHold(key, release);
+                refuseUseNewId(session, send.id(), "no answer from the wallet in time; resend with a new id");
                 return;
             }
             if (!paid) {
+                try {
+                    store.dropHeld(key);
+                } catch (RuntimeException e) {
+                    // Left held: the sweeper releases it when due, a release of nothing the wallet sets aside.
+                    LOG.debugf("hold of a refused envelope not dropped (%s)", e.getClass().getSimpleName());
+                }
                 refuse(session, send.id(), RefusalCode.INSUFFICIENT_CREDITS, "the wallet refused the charge");
                 return;
             }
             Instant now = Instant.now();
             List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
+            boolean stored;
             try {
-                // Already charged: the envelope row is not an outbox entry.
-                if (store.store(key, sender, send.id(), now, ttl, rows, Optional.empty(), 0)
-                        == QueueStore.StoreOutcome.DUPLICATE) {
-                    acceptedAgain(session, send.id());
-                    return;
-                }
+                stored = store.completeHeld(key, now, ttl, rows);
             } catch (RuntimeException e) {
-                LOG.warnf("authorized envelope not stored (%s); its charge is released", e.getClass().getSimpleName());
-                outbox.release(sender, UsageKind.MESSAGE, usageId);
-                refuseUseNewId(session, send.id(), "the envelope could not be stored; resend with a new id");
+                LOG.warnf("authorized envelope not stored (%s)", e.getClass().getSimpleName());
+                // Unknown outcome: release it unless it was stored after all.
+                stored = !releaseHold(key, release) && store.accepted(key);
+            }
+            if (!stored) {
+                refuseUseNewId(session, send.id(), "the envelope could not be stored; its charge is given back; "
+                        + "resend with a new id");
                 return;
             }
             accepted(session, send, rows, "AUTHORIZE");
         }, workers.executor());
+    }
+
+    /** Publishes the RELEASE of a held envelope's authorization (once: only the one who ends the hold does). */
+    private boolean releaseHold(String key, UsageEvent release) {
+        try {
+            if (store.releaseHeld(key)) {
+                outbox.publishAndClear(release, key);
+                return true;
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // Still held: the sweeper releases it when it is due.
+            LOG.warnf("hold not released now (%s); the sweeper releases it", e.getClass().getSimpleName());
+            return true;
+        }
+    }
+
+    /** A resend of an envelope id this relay has seen: the answer depends on where that envelope stands. */
+    private void answerResend(DeviceSession session, String id, String key) {
+        switch (store.state(key)) {
+            case ACCEPTED -> acceptedAgain(session, id);
+            case RELEASING -> refuseUseNewId(session, id, "this envelope id was not delivered and its charge was given "
+                    + "back; resend with a new id");
+            case HELD, NONE -> refuse(session, id, RefusalCode.UNAVAILABLE,
+                    "this envelope is still waiting for the wallet; retry with the same id");
+        }
     }
 
     private void refuseUseNewId(DeviceSession session, String id, String detail) {

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Publishes usage events to {@code usage-events}. A CAPTURE is written to the outbox (the envelope's row) in the
  * same transaction as the envelope, published right after, and cleared once Kafka acknowledged it; the sweeper
  * re-publishes leftovers (at start-up with no grace, then periodically), with the same deterministic event id.
+ * A held envelope (its AUTHORIZE out) has the RELEASE of that authorization in the outbox, due after the
+ * authorize timeout: the sweeper publishes it when nobody completed or dropped the hold by then.
  */
 @ApplicationScoped
 public class UsageOutbox {
@@ -72,13 +74,17 @@ public class UsageOutbox {
      * credits back what it debited, once, or nothing if it refused it. Best effort: logged when it fails.
      */
     public void release(String account, UsageKind kind, String authorizationId) {
-        UsageEvent release = new UsageEvent(EventIds.forCause(EventType.USAGE_EVENT, "relay-service", "release", authorizationId),
-                Instant.now(), account, kind, 1, UsageMode.RELEASE, authorizationId, "relay-service");
-        publish(release).whenComplete((ok, error) -> {
+        publish(releaseOf(account, kind, authorizationId)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.warnf("release of an authorization not published (%s)", error.getClass().getSimpleName());
             }
         });
+    }
+
+    /** The RELEASE of an authorization: one per authorization (its id derives from the authorization's). */
+    public static UsageEvent releaseOf(String account, UsageKind kind, String authorizationId) {
+        return new UsageEvent(EventIds.forCause(EventType.USAGE_EVENT, "relay-service", "release", authorizationId),
+                Instant.now(), account, kind, 1, UsageMode.RELEASE, authorizationId, "relay-service");
     }
 
     /**
@@ -110,6 +116,9 @@ public class UsageOutbox {
                 do {
                     leftovers = store.leftovers(shard, before, 100);
                     for (QueueStore.Leftover leftover : leftovers) {
+                        if (leftover.state() == QueueStore.EnvelopeState.HELD && !store.releaseHeld(leftover.envelopeKey())) {
+                            continue; // completed at the last moment: its entry left the outbox with it
+                        }
                         UsageEvent event = (UsageEvent) EventJson.decode(Topic.USAGE_EVENTS, leftover.usageEvent()).orElseThrow();
                         kafka.send(Topic.USAGE_EVENTS.topicName(), event.accountId(), leftover.usageEvent())
                                 .get(30, TimeUnit.SECONDS);
