@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A packaged SecureConnect service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a child process
  * against the test JVM's Kafka broker and dynoxide, verifying tokens with the test key — so a failsafe test can
  * run several instances, kill one like a crash would ({@code kill -9}) and start it again on the same port.
- * Generalised from wallet-service's {@code WalletProcess}.
+ * wallet-service's test {@code WalletProcess} is this with the wallet's consumer-group settings.
  */
 public final class ServiceProcess {
 
