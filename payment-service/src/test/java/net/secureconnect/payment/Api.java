@@ -62,9 +62,25 @@ public final class Api {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A paid checkout session of a {@code small} pack (99.00 INR) opened by the sandbox for the payment. */
     public static byte[] paid(String eventId, String paymentId) {
+        return paid(eventId, paymentId, session(paymentId), "9900", "\"inr\"");
+    }
+
+    /**
+     * A paid checkout session as the gateway would report it, with raw JSON for the amount and currency (so a
+     * test can leave them out with {@code null}), and our id in its metadata.
+     */
+    public static byte[] paid(String eventId, String paymentId, String sessionId, String amountJson,
+                              String currencyJson) {
         return event(eventId, "checkout.session.completed", paymentId,
-                "\"object\":\"checkout.session\",\"payment_status\":\"paid\"");
+                "\"id\":\"" + sessionId + "\",\"object\":\"checkout.session\",\"payment_status\":\"paid\","
+                        + "\"amount_total\":" + amountJson + ",\"currency\":" + currencyJson);
+    }
+
+    /** The checkout session id the sandbox gives a payment. */
+    public static String session(String paymentId) {
+        return "sbx_cs_" + paymentId;
     }
 
     public static byte[] refunded(String eventId, String paymentId) {

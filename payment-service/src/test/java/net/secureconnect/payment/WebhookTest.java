@@ -187,7 +187,8 @@ class WebhookTest {
         String paymentId = Api.pendingPayment(user);
         String intent = "pi_" + java.util.UUID.randomUUID().toString().replace("-", "");
         Api.signedWebhook(Api.event(Api.eventId(), "checkout.session.completed", paymentId,
-                "\"payment_status\":\"paid\",\"payment_intent\":\"" + intent + "\"")).statusCode(200)
+                "\"id\":\"" + Api.session(paymentId) + "\",\"payment_status\":\"paid\",\"amount_total\":9900,"
+                        + "\"currency\":\"inr\",\"payment_intent\":\"" + intent + "\"")).statusCode(200)
                 .body("result", equalTo("APPLIED"));
         byte[] dispute = ("{\"id\":\"" + Api.eventId() + "\",\"type\":\"charge.dispute.closed\",\"data\":{\"object\":"
                 + "{\"id\":\"dp_1\",\"object\":\"dispute\",\"status\":\"lost\",\"payment_intent\":\"" + intent
@@ -207,6 +208,72 @@ class WebhookTest {
         Api.signedWebhook(Api.event(Api.eventId(), "checkout.session.async_payment_failed", paymentId, ""))
                 .statusCode(200).body("result", equalTo("IGNORED"));
         assertEquals("SUCCEEDED", Api.status(user, paymentId));
+    }
+
+    @Test
+    void aSessionPaidForASmallPackCannotCreditTheLargePaymentItsMetadataNames() {
+        // A success reporting the small payment's session and price, but naming the large payment as ours.
+        String user = Api.newUser("swap");
+        String small = Api.pendingPayment(user);
+        String large = Api.topup(user, java.util.UUID.randomUUID().toString(), "large").statusCode(201)
+                .extract().path("paymentId");
+        String eventId = Api.eventId();
+        Api.signedWebhook(Api.paid(eventId, large, Api.session(small), "9900", "\"inr\"")).statusCode(200)
+                .body("result", equalTo("REJECTED")).body("code", equalTo("ORDER_MISMATCH"));
+        assertEquals("PENDING", Api.status(user, large));
+        assertEquals("PENDING", Api.status(user, small));
+        assertEquals(List.of(), PaymentEvents.of(TestTokens.subjectOf(user)));
+        assertEquals("ORDER_MISMATCH", webhookEvents.outcome(WebhookEventStore.key("sandbox", eventId)).orElseThrow());
+    }
+
+    @Test
+    void aSuccessForAnotherAmountCreditsNothingAndIsAnsweredWithItsCode() {
+        String user = Api.newUser("amount");
+        String paymentId = Api.pendingPayment(user);
+        String session = Api.session(paymentId);
+        assertRefused(user, paymentId, Api.paid(Api.eventId(), paymentId, session, "1", "\"inr\""), "AMOUNT_MISMATCH");
+        assertRefused(user, paymentId, Api.paid(Api.eventId(), paymentId, session, "99900", "\"inr\""),
+                "AMOUNT_MISMATCH");
+        // A success that does not say what was paid credits nothing either.
+        assertRefused(user, paymentId, Api.paid(Api.eventId(), paymentId, session, "null", "\"inr\""),
+                "AMOUNT_MISMATCH");
+        // The payment is untouched: the right amount still credits it, once.
+        Api.signedWebhook(Api.paid(Api.eventId(), paymentId)).statusCode(200).body("result", equalTo("APPLIED"));
+        List<Event> events = PaymentEvents.of(TestTokens.subjectOf(user));
+        assertEquals(1, events.size(), events.toString());
+        assertEquals(9900, assertInstanceOf(CreditsPurchased.class, events.get(0)).amountMinor());
+    }
+
+    @Test
+    void aSuccessInAnotherCurrencyCreditsNothingAndIsAnsweredWithItsCode() {
+        String user = Api.newUser("currency");
+        String paymentId = Api.pendingPayment(user);
+        String session = Api.session(paymentId);
+        assertRefused(user, paymentId, Api.paid(Api.eventId(), paymentId, session, "9900", "\"usd\""),
+                "CURRENCY_MISMATCH");
+        assertRefused(user, paymentId, Api.paid(Api.eventId(), paymentId, session, "9900", "null"),
+                "CURRENCY_MISMATCH");
+        // Stripe writes currencies in lower case, the packs in upper case: the same currency either way.
+        Api.signedWebhook(Api.paid(Api.eventId(), paymentId, session, "9900", "\"INR\"")).statusCode(200)
+                .body("result", equalTo("APPLIED"));
+    }
+
+    @Test
+    void aSuccessWithoutTheSessionCreditsNothing() {
+        String user = Api.newUser("no-session");
+        String paymentId = Api.pendingPayment(user);
+        assertRefused(user, paymentId, Api.event(Api.eventId(), "checkout.session.completed", paymentId,
+                "\"payment_status\":\"paid\",\"amount_total\":9900,\"currency\":\"inr\""), "ORDER_MISMATCH");
+    }
+
+    /** Refused with {@code code}, recorded with it, answered DUPLICATE when delivered again; nothing changed. */
+    private void assertRefused(String user, String paymentId, byte[] body, String code) {
+        Api.signedWebhook(body).statusCode(200).body("result", equalTo("REJECTED")).body("code", equalTo(code));
+        Api.signedWebhook(body).statusCode(200).body("result", equalTo("DUPLICATE"));
+        assertEquals("PENDING", Api.status(user, paymentId));
+        assertEquals(List.of(), PaymentEvents.of(TestTokens.subjectOf(user)));
+        String eventId = new String(body, StandardCharsets.UTF_8).replaceAll("^\\{\"id\":\"([^\"]+)\".*$", "$1");
+        assertEquals(code, webhookEvents.outcome(WebhookEventStore.key("sandbox", eventId)).orElseThrow());
     }
 
     @Test

@@ -5,14 +5,20 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
-/** Settings of payment-service under {@code payment.*}; every one has a default for the local stack. */
+/**
+ * Settings of payment-service under {@code payment.*}. Outside the dev, test and local profiles nothing
+ * defaults to the sandbox: the gateway must be named and its secrets set ({@link ProductionGuard}).
+ */
 @ConfigMapping(prefix = "payment")
 public interface PaymentConfig {
 
-    /** Gateway that new checkouts go through: {@code sandbox} (local default, no real money). */
-    @WithDefault("sandbox")
-    String gateway();
+    /**
+     * Gateway that new checkouts go through: {@code stripe} or {@code razorpay}; {@code sandbox} (no real
+     * money) only in the dev, test and local profiles, where it is the default (application.properties).
+     */
+    Optional<String> gateway();
 
     /** ISO 4217 currency of a pack that names none. */
     @WithDefault("INR")
@@ -54,11 +60,10 @@ public interface PaymentConfig {
 
     interface Sandbox {
         /**
-         * Secret the sandbox signs its webhooks with (Stripe's scheme). Not a real secret: the sandbox moves
-         * no money; set {@code PAYMENT_SANDBOX_WEBHOOK_SECRET} anyway where the service is reachable.
+         * Secret the sandbox signs its webhooks with (Stripe's scheme); defaults to the public
+         * {@value ProductionGuard#PUBLIC_SANDBOX_SECRET} in the dev, test and local profiles only.
          */
-        @WithDefault("whsec_sandbox_local_only")
-        String webhookSecret();
+        Optional<String> webhookSecret();
     }
 
     interface Stripe {

@@ -2,7 +2,10 @@ package net.secureconnect.payment.gateway;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import io.smallrye.config.SmallRyeConfig;
 import net.secureconnect.payment.config.PaymentConfig;
+import net.secureconnect.payment.config.ProductionGuard;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Map;
 import java.util.Optional;
@@ -15,20 +18,23 @@ import java.util.stream.Collectors;
 public class Gateways {
 
     private final Map<String, PaymentGateway> byName;
-    private final PaymentConfig config;
+    private final String active;
 
     public Gateways(Instance<PaymentGateway> gateways, PaymentConfig config) {
+        // First: in production, the sandbox, a missing gateway or a public secret stop the service here.
+        ProductionGuard.check(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class), config.gateway());
         this.byName = gateways.stream().collect(Collectors.toUnmodifiableMap(PaymentGateway::name, Function.identity()));
-        this.config = config;
-        if (!byName.containsKey(config.gateway())) {
-            throw new IllegalStateException("payment.gateway=" + config.gateway() + " is none of " + byName.keySet());
+        this.active = config.gateway().orElseThrow(() ->
+                new IllegalStateException("payment.gateway is not set; one of " + byName.keySet()));
+        if (!byName.containsKey(active)) {
+            throw new IllegalStateException("payment.gateway=" + active + " is none of " + byName.keySet());
         }
-        byName.get(config.gateway()).requireConfigured();
+        byName.get(active).requireConfigured();
     }
 
     /** The gateway new checkouts go through. */
     public PaymentGateway active() {
-        return byName.get(config.gateway());
+        return byName.get(active);
     }
 
     /**
@@ -36,6 +42,6 @@ public class Gateways {
      * not configured for production (the sandbox's) can never credit anything there.
      */
     public Optional<PaymentGateway> acceptingWebhooks(String name) {
-        return config.gateway().equals(name) ? Optional.of(byName.get(name)) : Optional.empty();
+        return active.equals(name) ? Optional.of(byName.get(name)) : Optional.empty();
     }
 }

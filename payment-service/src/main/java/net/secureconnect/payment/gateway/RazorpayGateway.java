@@ -25,14 +25,16 @@ import java.util.Map;
  * Razorpay: an order per payment through the Orders API ({@code POST /v1/orders}), paid in the browser by
  * Razorpay's checkout on our page {@code /razorpay/checkout/{paymentId}}; webhooks signed with
  * {@code X-Razorpay-Signature} = hex HMAC-SHA256 of the raw body. The scheme has no timestamp, so replays
- * are stopped only by the event id ({@code X-Razorpay-Event-Id}) being recorded once in webhook-events; a
- * webhook without one is refused.
+ * are stopped by recording, once in webhook-events, a key read from the signed body ({@link #dedupId}); the
+ * unsigned {@code X-Razorpay-Event-Id} header is not used. A webhook's payment is found by the order id
+ * (stored on the payment row when the order was created), never by notes.
  */
 @ApplicationScoped
 public class RazorpayGateway implements PaymentGateway {
 
     public static final String NAME = "razorpay";
     public static final String SIGNATURE_HEADER = "x-razorpay-signature";
+    /** Razorpay's event id header: not covered by the signature, so not used for anything. */
     public static final String EVENT_ID_HEADER = "x-razorpay-event-id";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,11 +95,6 @@ public class RazorpayGateway implements PaymentGateway {
         String secret = config.webhookSecret().orElseThrow(() ->
                 new IllegalStateException("payment.razorpay.webhook-secret is not set"));
         verifySignature(secret, headers.get(SIGNATURE_HEADER), rawBody);
-        String eventId = headers.get(EVENT_ID_HEADER);
-        if (eventId == null || eventId.isBlank() || eventId.length() > 128) {
-            // Without an event id a replay of this validly signed body could not be recognised.
-            throw new InvalidWebhookException("MALFORMED_WEBHOOK", "X-Razorpay-Event-Id missing");
-        }
         JsonNode root;
         try {
             root = JSON.readTree(rawBody);
@@ -107,14 +104,47 @@ public class RazorpayGateway implements PaymentGateway {
         if (root == null || !root.path("event").isTextual()) {
             throw new InvalidWebhookException("MALFORMED_WEBHOOK", "webhook needs event");
         }
+        String event = root.get("event").asText();
         JsonNode payload = root.path("payload");
         JsonNode payment = payload.path("payment").path("entity");
-        String paymentId = text(payment.path("notes").path("paymentId"));
-        if (paymentId == null) {
-            paymentId = text(payload.path("order").path("entity").path("notes").path("paymentId"));
+        JsonNode order = payload.path("order").path("entity");
+        // The order we created is what names the payment: notes on Razorpay's payment come from the browser's
+        // checkout options, so anybody can write another payment's id there. They are never read.
+        String orderId = text(payment.path("order_id"));
+        if (orderId == null) {
+            orderId = text(order.path("id"));
         }
-        return new GatewayEvent(eventId, outcome(root.get("event").asText(), payment), paymentId,
-                text(payment.path("id")));
+        Long amount;
+        String currency;
+        if (payment.isObject()) {
+            amount = StripeEvents.minorUnits(payment.path("amount"));
+            currency = text(payment.path("currency"));
+        } else {
+            amount = StripeEvents.minorUnits(order.path("amount_paid"));
+            currency = text(order.path("currency"));
+        }
+        return new GatewayEvent(dedupId(event, payload, rawBody), outcome(event, payment), null,
+                text(payment.path("id")), orderId, amount, currency);
+    }
+
+    /**
+     * What a webhook is recognised by when it comes again. Not the {@code X-Razorpay-Event-Id} header: the
+     * signature covers the body only, so a captured webhook replayed with a new header value would pass as
+     * new. Instead the event type and the id of the entity it is about (refund, dispute, payment, order, in
+     * that order), all inside the signed body; a body naming none of them is known by its SHA-256.
+     */
+    static String dedupId(String event, JsonNode payload, byte[] rawBody) {
+        for (String entity : new String[] {"refund", "dispute", "payment", "order"}) {
+            String id = text(payload.path(entity).path("entity").path("id"));
+            if (id != null && id.length() <= 100 && event.length() <= 60) {
+                return event + ":" + id;
+            }
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rawBody));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JRE has SHA-256", e);
+        }
     }
 
     /** Hex HMAC-SHA256 of the raw body, compared in constant time. */

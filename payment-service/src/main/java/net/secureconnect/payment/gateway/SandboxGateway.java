@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The local gateway: its hosted checkout page is served by this service ({@code /sandbox/checkout/{id}}),
  * and its outcome comes back as a Stripe-shaped webhook signed with Stripe's scheme, verified by exactly
- * the code a Stripe webhook goes through. Moves no money.
+ * the code a Stripe webhook goes through. Moves no money, so anybody can "pay" with it: it exists only in
+ * the dev, test and local profiles ({@link net.secureconnect.payment.config.ProductionGuard}).
  */
 @ApplicationScoped
 public class SandboxGateway implements PaymentGateway {
@@ -31,6 +32,13 @@ public class SandboxGateway implements PaymentGateway {
     }
 
     @Override
+    public void requireConfigured() {
+        if (config.sandbox().webhookSecret().isEmpty()) {
+            throw new IllegalStateException("payment.gateway=sandbox needs payment.sandbox.webhook-secret");
+        }
+    }
+
+    @Override
     public Checkout openCheckout(Payment payment) {
         // Deterministic: opening the same payment twice yields the same checkout.
         return new Checkout("sbx_cs_" + payment.paymentId(),
@@ -39,13 +47,18 @@ public class SandboxGateway implements PaymentGateway {
 
     @Override
     public GatewayEvent verify(Map<String, String> headers, byte[] rawBody) throws InvalidWebhookException {
-        StripeSignature.verify(config.sandbox().webhookSecret(), headers.get(StripeSignature.HEADER), rawBody,
+        StripeSignature.verify(secret(), headers.get(StripeSignature.HEADER), rawBody,
                 clock.instant());
         return StripeEvents.read(rawBody);
     }
 
     /** The signature header for a webhook the sandbox sends now. */
     public String sign(byte[] body) {
-        return StripeSignature.sign(config.sandbox().webhookSecret(), clock.instant(), body);
+        return StripeSignature.sign(secret(), clock.instant(), body);
+    }
+
+    private String secret() {
+        return config.sandbox().webhookSecret().orElseThrow(() ->
+                new IllegalStateException("payment.sandbox.webhook-secret is not set"));
     }
 }

@@ -42,7 +42,18 @@ public final class StripeEvents {
         if (paymentIntent == null && "payment_intent".equals(object.path("object").asText())) {
             paymentIntent = text(object.path("id"));
         }
-        return new GatewayEvent(eventId, outcome(root.get("type").asText(), object), paymentId, paymentIntent);
+        String type = root.get("type").asText();
+        // A checkout.session.* event is about the session we created: its id and the amount actually charged
+        // are cross-checked against the payment row before anything is credited.
+        String session = null;
+        Long amount = null;
+        String currency = null;
+        if (type.startsWith("checkout.session.")) {
+            session = text(object.path("id"));
+            amount = minorUnits(object.path("amount_total"));
+            currency = text(object.path("currency"));
+        }
+        return new GatewayEvent(eventId, outcome(type, object), paymentId, paymentIntent, session, amount, currency);
     }
 
     private static GatewayEvent.Outcome outcome(String type, JsonNode object) {
@@ -66,6 +77,11 @@ public final class StripeEvents {
             default:
                 return GatewayEvent.Outcome.IRRELEVANT;
         }
+    }
+
+    /** An integral JSON number that fits a long (an amount in minor units), else null. */
+    static Long minorUnits(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToLong() ? node.asLong() : null;
     }
 
     private static String text(JsonNode node) {

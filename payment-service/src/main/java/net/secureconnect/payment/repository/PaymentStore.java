@@ -85,13 +85,16 @@ public class PaymentStore {
                 .expressionAttributeNames(Map.of("#id", PAYMENT_ID)).build()).build();
     }
 
-    /** Stores where the gateway's checkout is; idempotent (same payment, same checkout). */
-    public void attachCheckout(String paymentId, String gatewayRef, String checkoutUrl) {
-        dynamo.updateItem(b -> b.tableName(table).key(key(paymentId))
+    /**
+     * Stores where the gateway's checkout is. The first checkout attached stays: the transaction fails if the
+     * payment has one already (a concurrent open of the same payment), so webhooks of the other are refused.
+     */
+    public TransactWriteItem attachCheckout(String paymentId, String gatewayRef, String checkoutUrl) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(paymentId))
                 .updateExpression("SET #ref = :ref, #url = :url")
-                .conditionExpression("attribute_exists(#id)")
+                .conditionExpression("attribute_exists(#id) AND attribute_not_exists(#ref)")
                 .expressionAttributeNames(Map.of("#ref", GATEWAY_REF, "#url", CHECKOUT_URL, "#id", PAYMENT_ID))
-                .expressionAttributeValues(Map.of(":ref", s(gatewayRef), ":url", s(checkoutUrl))));
+                .expressionAttributeValues(Map.of(":ref", s(gatewayRef), ":url", s(checkoutUrl))).build()).build();
     }
 
     /** Moves the payment from the version read to the next, with its new status and flags. */

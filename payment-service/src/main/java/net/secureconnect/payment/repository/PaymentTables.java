@@ -22,6 +22,8 @@ public class PaymentTables implements TableCatalog {
                         // Sparse: refund and dispute events that name only the gateway's payment find ours.
                         .withIndex(Index.of(PaymentStore.BY_GATEWAY_PAYMENT,
                                 Key.string(PaymentStore.GATEWAY_PAYMENT_REF))),
+                // The checkout we created at the gateway (Razorpay order, Stripe session) -> our payment.
+                TableSpec.of(GatewayRefStore.TABLE, Key.string(GatewayRefStore.GATEWAY_REF)),
                 // Every gateway webhook id seen, so a redelivered webhook is recognised and changes nothing.
                 TableSpec.of(WebhookEventStore.TABLE, Key.string(WebhookEventStore.WEBHOOK_EVENT_ID)),
                 // Idempotency-Key of each checkout request, per account, with the request it answered.

@@ -55,6 +55,14 @@ public class WebhookEventStore {
                 .key(Map.of(WEBHOOK_EVENT_ID, s(key)))).hasItem();
     }
 
+    /** The outcome recorded for the event (what happened, or why it was refused), if it was seen. */
+    public java.util.Optional<String> outcome(String key) {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(WEBHOOK_EVENT_ID, s(key)))).item();
+        return item == null || item.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(Attributes.string(item, OUTCOME));
+    }
+
     /** Number of recorded events (tests and operators; a scan). */
     public int count() {
         return dynamo.scan(b -> b.tableName(table).select("COUNT")).count();

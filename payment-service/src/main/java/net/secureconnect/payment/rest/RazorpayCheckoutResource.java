@@ -41,7 +41,7 @@ public class RazorpayCheckoutResource {
     @PermitAll
     @Produces(MediaType.TEXT_HTML)
     public String page(@PathParam("paymentId") String paymentId) {
-        if (!RazorpayGateway.NAME.equals(config.gateway())) {
+        if (!config.gateway().filter(RazorpayGateway.NAME::equals).isPresent()) {
             throw notFound();
         }
         Payment p = payments.find(paymentId)
@@ -55,7 +55,6 @@ public class RazorpayCheckoutResource {
         options.put("currency", p.currency());
         options.put("name", "SecureConnect");
         options.put("description", p.credits() + " credits");
-        options.putObject("notes").put("paymentId", p.paymentId());
         // JSON inside a script element: escape '<' so no value can close the element.
         String json = options.toString().replace("<", "\\u003c");
         return "<!doctype html><html><head><meta charset=\"utf-8\"><title>SecureConnect top-up</title>"

@@ -121,10 +121,10 @@ public class SandboxCheckoutResource {
         charge.put("payment_intent", "sbx_pi_" + p.paymentId());
         charge.put("currency", p.currency().toLowerCase(Locale.ROOT));
         charge.putObject("metadata").put("paymentId", p.paymentId());
-        return new WebhookResource.Receipt(send("charge.refunded", charge).name());
+        return WebhookResource.Receipt.of(send("charge.refunded", charge));
     }
 
-    private WebhookProcessor.Result send(String type, ObjectNode object) {
+    private WebhookProcessor.Answer send(String type, ObjectNode object) {
         ObjectNode event = JSON.createObjectNode();
         event.put("id", "evt_sbx_" + UUID.randomUUID());
         event.put("object", "event");
@@ -148,7 +148,7 @@ public class SandboxCheckoutResource {
     }
 
     private Payment sandboxPayment(String paymentId) {
-        if (!SandboxGateway.NAME.equals(config.gateway())) {
+        if (!config.gateway().filter(SandboxGateway.NAME::equals).isPresent()) {
             throw notFound();
         }
         return payments.find(paymentId).filter(p -> SandboxGateway.NAME.equals(p.gateway()))

@@ -5,6 +5,7 @@ import net.secureconnect.payment.config.PaymentConfig;
 import net.secureconnect.payment.gateway.Checkout;
 import net.secureconnect.payment.gateway.Gateways;
 import net.secureconnect.payment.gateway.PaymentGateway;
+import net.secureconnect.payment.repository.GatewayRefStore;
 import net.secureconnect.payment.repository.IdempotencyKeyStore;
 import net.secureconnect.payment.repository.PaymentStore;
 import net.secureconnect.payment.repository.Transactions;
@@ -35,15 +36,17 @@ public class TopupService {
     private final IdempotencyKeyStore keys;
     private final Transactions transactions;
     private final Gateways gateways;
+    private final GatewayRefStore gatewayRefs;
     private final Clock clock = Clock.systemUTC();
 
     public TopupService(PaymentConfig config, PaymentStore payments, IdempotencyKeyStore keys,
-                        Transactions transactions, Gateways gateways) {
+                        Transactions transactions, Gateways gateways, GatewayRefStore gatewayRefs) {
         this.config = config;
         this.payments = payments;
         this.keys = keys;
         this.transactions = transactions;
         this.gateways = gateways;
+        this.gatewayRefs = gatewayRefs;
     }
 
     public List<Pack> packs() {
@@ -94,7 +97,17 @@ public class TopupService {
     private Payment open(Payment payment) {
         PaymentGateway gateway = gateways.active();
         Checkout checkout = gateway.openCheckout(payment);
-        payments.attachCheckout(payment.paymentId(), checkout.gatewayRef(), checkout.redirectUrl());
+        try {
+            // The checkout's id is bound to the payment here: a webhook finds its payment by it, never by notes.
+            transactions.write(List.of(
+                    payments.attachCheckout(payment.paymentId(), checkout.gatewayRef(), checkout.redirectUrl()),
+                    gatewayRefs.bind(gateway.name(), checkout.gatewayRef(), payment.paymentId())));
+        } catch (TransactionCanceledException e) {
+            if (!Transactions.conditionFailed(e, 0)) {
+                throw e;
+            }
+            // A concurrent request with the same key attached its checkout first; that one is the payment's.
+        }
         return payments.find(payment.paymentId()).orElseThrow();
     }
 

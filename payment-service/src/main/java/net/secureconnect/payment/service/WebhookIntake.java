@@ -35,7 +35,7 @@ public class WebhookIntake {
      * @throws ProblemException 404 for a gateway not accepting webhooks, 400 for a webhook that fails
      *                          verification or cannot be read (then nothing is recorded)
      */
-    public WebhookProcessor.Result receive(String gatewayName, Map<String, String> headers, byte[] rawBody) {
+    public WebhookProcessor.Answer receive(String gatewayName, Map<String, String> headers, byte[] rawBody) {
         PaymentGateway gateway = gateways.acceptingWebhooks(gatewayName).orElseThrow(() ->
                 new ProblemException(404, "UNKNOWN_GATEWAY", "Unknown gateway",
                         "no active gateway named " + gatewayName));

@@ -90,12 +90,29 @@ class RazorpayGatewayTest {
 
     @Test
     void verifiesAndReadsRecordedWebhooks() throws Exception {
+        // Our payment is never taken from notes (the browser sets a payment's notes); the order names it.
         byte[] captured = webhook("event-payment-captured.json");
-        assertEquals(new GatewayEvent("evt_cap_1", GatewayEvent.Outcome.SUCCEEDED, PAYMENT_ID, "pay_DESlfW9H8K9uqM"),
+        assertEquals(new GatewayEvent("payment.captured:pay_DESlfW9H8K9uqM", GatewayEvent.Outcome.SUCCEEDED, null,
+                        "pay_DESlfW9H8K9uqM", "order_IluGWxBm9U8zJ8", 9900L, "INR"),
                 gateway().verify(headers(captured, "evt_cap_1"), captured));
         byte[] refunded = webhook("event-refund-processed.json");
-        assertEquals(new GatewayEvent("evt_ref_1", GatewayEvent.Outcome.REFUNDED, PAYMENT_ID, "pay_DESlfW9H8K9uqM"),
+        assertEquals(new GatewayEvent("refund.processed:rfnd_FP8QHiV938haTz", GatewayEvent.Outcome.REFUNDED, null,
+                        "pay_DESlfW9H8K9uqM", "order_IluGWxBm9U8zJ8", 9900L, "INR"),
                 gateway().verify(headers(refunded, "evt_ref_1"), refunded));
+    }
+
+    @Test
+    void theUnsignedEventIdHeaderDoesNotMakeAReplayNew() throws Exception {
+        byte[] captured = webhook("event-payment-captured.json");
+        String first = gateway().verify(headers(captured, "evt_cap_1"), captured).eventId();
+        assertEquals(first, gateway().verify(headers(captured, "evt_replayed_2"), captured).eventId());
+        assertEquals(first, gateway().verify(Map.of(RazorpayGateway.SIGNATURE_HEADER,
+                RazorpayGateway.sign(WEBHOOK_SECRET, captured)), captured).eventId());
+        // A signed body naming no entity is known by its hash.
+        byte[] bare = "{\"event\":\"payment.authorized\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8);
+        String id = gateway().verify(headers(bare, "e1"), bare).eventId();
+        assertEquals(id, gateway().verify(headers(bare, "e2"), bare).eventId());
+        assertEquals(71, id.length(), id); // "sha256:" + 64 hex
     }
 
     @Test
@@ -108,9 +125,8 @@ class RazorpayGatewayTest {
         assertCode("INVALID_SIGNATURE", Map.of(RazorpayGateway.EVENT_ID_HEADER, "e1"), body);
         assertCode("INVALID_SIGNATURE", Map.of(RazorpayGateway.SIGNATURE_HEADER, "not-hex",
                 RazorpayGateway.EVENT_ID_HEADER, "e1"), body);
-        // Validly signed but without an event id: a replay could not be recognised, so it is refused.
-        assertCode("MALFORMED_WEBHOOK", Map.of(RazorpayGateway.SIGNATURE_HEADER,
-                RazorpayGateway.sign(WEBHOOK_SECRET, body)), body);
+        byte[] noEvent = "{\"payload\":{}}".getBytes(StandardCharsets.UTF_8);
+        assertCode("MALFORMED_WEBHOOK", headers(noEvent, "e1"), noEvent);
     }
 
     private void assertCode(String code, Map<String, String> headers, byte[] body) {

@@ -123,8 +123,9 @@ class StripeGatewayTest {
                 .getBytes(StandardCharsets.UTF_8);
         String header = StripeSignature.sign("whsec_stub", NOW.minusSeconds(2), body);
         GatewayEvent event = gateway().verify(Map.of(StripeSignature.HEADER, header), body);
+        // The session id and the amount charged travel along, to be checked against the payment row.
         assertEquals(new GatewayEvent("evt_1QxYzAB2cDeFgHiJ", GatewayEvent.Outcome.SUCCEEDED, PAYMENT_ID,
-                "pi_3QxYzAB2cDeFgHiJ1abc"), event);
+                "pi_3QxYzAB2cDeFgHiJ1abc", "cs_test_a1b2c3d4e5f6g7h8i9j0", 9900L, "inr"), event);
 
         InvalidWebhookException forged = assertThrows(InvalidWebhookException.class, () -> gateway().verify(
                 Map.of(StripeSignature.HEADER, StripeSignature.sign("whsec_other", NOW, body)), body));
