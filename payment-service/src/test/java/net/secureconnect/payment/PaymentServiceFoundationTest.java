@@ -24,7 +24,7 @@ class PaymentServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("payments", "webhook-events", "payment-idempotency-keys", "payment-outbox");
+        return Set.of("payments", "payment-gateway-refs", "webhook-events", "payment-idempotency-keys", "payment-outbox");
     }
 
     @Override

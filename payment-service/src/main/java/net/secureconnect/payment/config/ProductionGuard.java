@@ -70,7 +70,8 @@ public final class ProductionGuard {
     static Map<String, String> secrets(SmallRyeConfig config) {
         Map<String, String> secrets = new TreeMap<>();
         for (String name : config.getPropertyNames()) {
-            if (!name.toLowerCase(Locale.ROOT).contains("secret")) {
+            // "%dev.…" names are another profile's values, not this one's.
+            if (name.startsWith("%") || !name.toLowerCase(Locale.ROOT).contains("secret")) {
                 continue;
             }
             try {
