@@ -6,6 +6,7 @@ import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 
 import java.util.Map;
 import java.util.Set;
@@ -30,5 +31,11 @@ class IdentityServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("accounts", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("PUT", "/v1/accounts/" + TestTokens.subjectOf(USER) + "/username",
+                TestTokens.forUser(USER, "user"), Map.of(), "{\"username\":\"alice\"}");
     }
 }

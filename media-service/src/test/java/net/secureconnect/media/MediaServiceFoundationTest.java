@@ -7,6 +7,7 @@ import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.S3ProxyTestResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -36,6 +37,11 @@ class MediaServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "balances.dead-letter", false, "usage-rejected.dead-letter", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/media/uploads", TestTokens.forUser(USER, "user"), Map.of(), "{\"size\":10}");
     }
 
     @Test

@@ -6,6 +6,7 @@ import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 
 import java.util.Map;
 import java.util.Set;
@@ -30,5 +31,11 @@ class PaymentServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("payments", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/topups", TestTokens.forUser(USER, "user"), Map.of("Idempotency-Key", "strict-json-probe"),
+                "{\"packId\":\"starter\"}");
     }
 }
