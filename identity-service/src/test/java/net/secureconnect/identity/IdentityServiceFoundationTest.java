@@ -8,6 +8,7 @@ import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
 import net.secureconnect.testsupport.TestTokens;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,5 +38,14 @@ class IdentityServiceFoundationTest extends ServiceFoundationTests {
     protected JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("PUT", "/v1/accounts/" + TestTokens.subjectOf(USER) + "/username",
                 TestTokens.forUser(USER, "user"), Map.of(), "{\"username\":\"alice\"}");
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        String other = TestTokens.subjectOf("bob");
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/v1/accounts/me"),
+                UserEndpoint.get("/v1/accounts/" + TestTokens.subjectOf(USER) + "/devices"),
+                UserEndpoint.get("/v1/bundles/" + other),
+                UserEndpoint.post("/v1/accounts/" + TestTokens.subjectOf(USER) + "/devices", Map.of(), "{}"));
     }
 }

@@ -1,5 +1,6 @@
 package net.secureconnect.media;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import net.secureconnect.testsupport.DynoxideTestResource;
@@ -10,6 +11,7 @@ import net.secureconnect.testsupport.ServiceFoundationTests;
 import net.secureconnect.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,8 +48,14 @@ class MediaServiceFoundationTest extends ServiceFoundationTests {
 
     @Test
     void isReadyOnlyWithItsBucketInTheObjectStore() {
-        given().get("/q/health/ready").then().statusCode(200)
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 's3' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 's3' }.data.bucket", equalTo("secureconnect-media"));
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/media/AAAAAAAAAAAAAAAAAAAAAAAA"),
+                UserEndpoint.post("/media/uploads", Map.of(), "{\"size\":10}"));
     }
 }

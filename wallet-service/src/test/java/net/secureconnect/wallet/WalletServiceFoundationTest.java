@@ -9,6 +9,7 @@ import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
 import net.secureconnect.testsupport.TestTokens;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,5 +41,16 @@ class WalletServiceFoundationTest extends ServiceFoundationTests {
         return new JsonEndpoint("POST", "/admin/wallets/" + TestTokens.subjectOf(USER) + "/adjustments",
                 TestTokens.forUser("root", "user", "admin"), Map.of("Idempotency-Key", "strict-json-probe"),
                 "{\"credits\":5,\"reason\":\"probe\"}");
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/wallet"), UserEndpoint.get("/wallet/ledger"),
+                UserEndpoint.get("/wallets/" + TestTokens.subjectOf(USER)));
+    }
+
+    @Override
+    protected List<String> publicEndpoints() {
+        return List.of("/pricing");
     }
 }
