@@ -83,7 +83,8 @@ final class E2eConfig {
             prop("admin.password", "e2e-admin-dev-only-pw"),
             prop("admin.totp-secret", "DXKOAA5ODAURS6DPQZMNY7FBQG7HMU6F"));
 
-    record Service(String name, String baseUrl) {
+    /** A service's public URL and its management interface (health, metrics, OpenAPI; docs/conventions.md). */
+    record Service(String name, String baseUrl, String managementUrl) {
         @Override
         public String toString() {
             return name;
@@ -92,15 +93,31 @@ final class E2eConfig {
 
     static List<Service> services() {
         return List.of(
-                service("identity-service", "8081"),
-                service("relay-service", "8082"),
-                service("wallet-service", "8083"),
-                service("media-service", "8084"),
-                service("payment-service", "8085"));
+                service("identity-service", "8081", "9081"),
+                service("relay-service", "8082", "9082"),
+                service("wallet-service", "8083", "9083"),
+                service("media-service", "8084", "9084"),
+                service("payment-service", "8085", "9085"));
     }
 
-    private static Service service(String name, String defaultPort) {
+    private static Service service(String name, String defaultPort, String defaultManagementPort) {
         String port = prop(name + ".port", defaultPort);
-        return new Service(name, prop(name + ".url", "http://127.0.0.1:" + port));
+        String managementPort = prop(name + ".management-port", defaultManagementPort);
+        return new Service(name, prop(name + ".url", "http://127.0.0.1:" + port),
+                prop(name + ".management-url", "http://127.0.0.1:" + managementPort));
+    }
+
+    /** Keycloak's master-realm administrator, set by the local stack (development only). */
+    static String keycloakAdminUser() {
+        return prop("keycloak.admin.user", "admin");
+    }
+
+    static String keycloakAdminPassword() {
+        return prop("keycloak.admin.password", "admin");
+    }
+
+    /** The browser app's public client: authorization code + PKCE only. */
+    static String webClientId() {
+        return prop("web.client", "secureconnect-web");
     }
 }

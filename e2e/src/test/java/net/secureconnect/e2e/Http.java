@@ -54,6 +54,21 @@ final class Http {
         return send(b.build());
     }
 
+    /** Any method with an optional bearer token and JSON body (the Keycloak admin API, PUT and DELETE). */
+    static HttpResponse<String> request(String method, String url, String bearerToken, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .header("Accept", "application/json");
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (bearerToken != null) {
+            b.header("Authorization", "Bearer " + bearerToken);
+        }
+        return send(b.build());
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());

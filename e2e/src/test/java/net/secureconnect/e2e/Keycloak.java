@@ -74,9 +74,10 @@ final class Keycloak {
     private static long lastDeliberateFailureMillis;
 
     /**
-     * The realm's brute-force protection locks a user for a minute after two failures less than
-     * quickLoginCheckMilliSeconds (1 s) apart. Deliberate failures are spaced out so that each
-     * negative test sees Keycloak's answer to the wrong credential, not to a locked account.
+     * The realm's brute-force protection locks a user for a few seconds (minimumQuickLoginWaitSeconds)
+     * after two failures less than quickLoginCheckMilliSeconds (1 s) apart. Deliberate failures are
+     * spaced out so that each negative test sees Keycloak's answer to the wrong credential, not to a
+     * locked account.
      */
     private static synchronized void spaceOutFailures() {
         long wait = lastDeliberateFailureMillis + 1500 - System.currentTimeMillis();
@@ -98,6 +99,19 @@ final class Keycloak {
     static TokenResponse cachedLogin(String clientId, E2eConfig.TestUser user) {
         return LOGINS.compute(clientId + " " + user.username(), (key, previous) ->
                 previous != null && previous.status() == 200 ? previous : login(clientId, user));
+    }
+
+    /** A token of the master realm's administrator (admin-cli), for the realm admin API. Development only. */
+    static String adminToken() {
+        HttpResponse<String> response = Http.postForm(E2eConfig.keycloakUrl() + "/realms/master/protocol/openid-connect/token",
+                Map.of("grant_type", "password", "client_id", "admin-cli",
+                        "username", E2eConfig.keycloakAdminUser(), "password", E2eConfig.keycloakAdminPassword()));
+        return new TokenResponse(response.statusCode(), Http.json(response)).accessToken();
+    }
+
+    /** The realm's admin API base URL. */
+    static String adminApi() {
+        return E2eConfig.keycloakUrl() + "/admin/realms/" + E2eConfig.realm();
     }
 
     /** A valid access token of the CLI client for this user (access tokens live 5 minutes). */

@@ -95,7 +95,7 @@ class AccountProvisioningTest {
     @Test
     void aTokenWithoutTheUserRoleGetsNoAccount() {
         String service = Api.newUser();
-        given().auth().oauth2(TestTokens.forUser(service)).get("/v1/accounts/me").then().statusCode(403)
+        given().auth().oauth2(TestTokens.withoutRoles(service)).get("/v1/accounts/me").then().statusCode(403)
                 .contentType("application/problem+json").body("code", equalTo("FORBIDDEN"));
         assertEquals(null, Tables.get("subjects", Map.of("subject", Tables.s(TestTokens.subjectOf(service)))));
     }

@@ -6,7 +6,9 @@ import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,5 +32,20 @@ class IdentityServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("accounts", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("PUT", "/v1/accounts/" + TestTokens.subjectOf(USER) + "/username",
+                TestTokens.forUser(USER, "user"), Map.of(), "{\"username\":\"alice\"}");
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        String other = TestTokens.subjectOf("bob");
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/v1/accounts/me"),
+                UserEndpoint.get("/v1/accounts/" + TestTokens.subjectOf(USER) + "/devices"),
+                UserEndpoint.get("/v1/bundles/" + other),
+                UserEndpoint.post("/v1/accounts/" + TestTokens.subjectOf(USER) + "/devices", Map.of(), "{}"));
     }
 }

@@ -1,5 +1,6 @@
 package net.secureconnect.media;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import net.secureconnect.testsupport.DynoxideTestResource;
@@ -7,8 +8,10 @@ import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.S3ProxyTestResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,10 +41,21 @@ class MediaServiceFoundationTest extends ServiceFoundationTests {
         return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "balances.dead-letter", false, "usage-rejected.dead-letter", false);
     }
 
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/media/uploads", TestTokens.forUser(USER, "user"), Map.of(), "{\"size\":10}");
+    }
+
     @Test
     void isReadyOnlyWithItsBucketInTheObjectStore() {
-        given().get("/q/health/ready").then().statusCode(200)
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 's3' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 's3' }.data.bucket", equalTo("secureconnect-media"));
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/media/AAAAAAAAAAAAAAAAAAAAAAAA"),
+                UserEndpoint.post("/media/uploads", Map.of(), "{\"size\":10}"));
     }
 }

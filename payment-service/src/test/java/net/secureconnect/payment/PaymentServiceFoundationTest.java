@@ -6,7 +6,9 @@ import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,5 +32,22 @@ class PaymentServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("payments", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/topups", TestTokens.forUser(USER, "user"), Map.of("Idempotency-Key", "strict-json-probe"),
+                "{\"packId\":\"starter\"}");
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/topups/packs"), UserEndpoint.get("/payments"),
+                UserEndpoint.post("/topups", Map.of("Idempotency-Key", "service-account-probe"), "{\"packId\":\"small\"}"));
+    }
+
+    @Override
+    protected List<String> publicEndpoints() {
+        return List.of("/sandbox/checkout/no-such-payment");
     }
 }

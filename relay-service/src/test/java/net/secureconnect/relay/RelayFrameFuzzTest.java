@@ -1,9 +1,9 @@
 package net.secureconnect.relay;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
@@ -162,7 +162,7 @@ class RelayFrameFuzzTest {
             }
         }
         assertTrue(stored.contains("after-fuzz"));
-        RestAssured.given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200);
     }
 
     private static String abbreviate(String frame) {

@@ -1,5 +1,6 @@
 package net.secureconnect.wallet;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import net.secureconnect.contracts.AccountReinstated;
@@ -148,7 +149,7 @@ class SuspensionTest {
             TestKafka.sendRaw(probeTopic, account, new byte[] {'x'});
             rawSend.add((System.nanoTime() - start) / 1e6);
         }
-        String page = given().accept(ContentType.TEXT).get("/q/metrics").asString();
+        String page = ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").asString();
         String report = String.format(Locale.ROOT,
                 "suspension/reinstatement latency, %d events, one at a time:%n"
                         + "  service (record polled -> announcement acknowledged), from /q/metrics:%n"

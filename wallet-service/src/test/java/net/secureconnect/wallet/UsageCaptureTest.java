@@ -1,5 +1,6 @@
 package net.secureconnect.wallet;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -101,9 +102,9 @@ class UsageCaptureTest {
         TestKafka.send(TestEvents.purchase(account, 5));
         TestKafka.send(message);
         tap.await(account, BalanceChanged.class, event -> event.causeEventId().equals(message.eventId()), WAIT);
-        Awaits.until(() -> given().accept(ContentType.TEXT).get("/q/metrics").asString()
+        Awaits.until(() -> ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").asString()
                 .contains("wallet_announce_seconds_count{type=\"BalanceChanged\""), WAIT, () -> "no announce timer");
-        given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
+        ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
                 .body(containsString("wallet_events_applied_total{kind=\"USAGE\""))
                 .body(containsString("wallet_apply_seconds_count"))
                 .body(containsString("wallet_consumer_lag_records"))

@@ -7,7 +7,9 @@ import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.wallet.support.KafkaConsumerGroups;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.TestTokens;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,5 +34,23 @@ class WalletServiceFoundationTest extends ServiceFoundationTests {
     @Override
     protected Map<String, Boolean> topics() {
         return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "payments", false, "accounts", false, "usage-events.dead-letter", false, "payments.dead-letter", false, "accounts.dead-letter", false);
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/admin/wallets/" + TestTokens.subjectOf(USER) + "/adjustments",
+                TestTokens.forUser("root", "user", "admin"), Map.of("Idempotency-Key", "strict-json-probe"),
+                "{\"credits\":5,\"reason\":\"probe\"}");
+    }
+
+    @Override
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"), UserEndpoint.get("/wallet"), UserEndpoint.get("/wallet/ledger"),
+                UserEndpoint.get("/wallets/" + TestTokens.subjectOf(USER)));
+    }
+
+    @Override
+    protected List<String> publicEndpoints() {
+        return List.of("/pricing");
     }
 }

@@ -21,7 +21,6 @@ public final class IdentityProblems {
     public static final String EMPTY_KEY_UPLOAD = "EMPTY_KEY_UPLOAD";
     public static final String CONCURRENT_MODIFICATION = "CONCURRENT_MODIFICATION";
     public static final String SUBJECT_MISSING = "SUBJECT_MISSING";
-    public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
     public static final String RATE_LIMITED = "RATE_LIMITED";
 
     private IdentityProblems() {

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,6 +25,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -48,6 +50,44 @@ public abstract class ServiceFoundationTests {
     /** Topics the service uses, with true for compacted ones. */
     protected abstract Map<String, Boolean> topics();
 
+    /**
+     * A JSON endpoint of the service, for the strict-JSON checks: only refused bodies are sent, so
+     * nothing is charged or stored. {@code body} is a valid body; {@code headers} what else it needs.
+     */
+    public record JsonEndpoint(String method, String path, String token, Map<String, String> headers,
+                                  String body) {
+    }
+
+    /** The service's JSON endpoint for the strict-JSON checks; null only for a service without one. */
+    protected JsonEndpoint jsonEndpoint() {
+        return null;
+    }
+
+    /**
+     * An end-user endpoint: only tokens of role {@code user} from a user-facing client may call it.
+     * {@code body} null for a GET; with a body, the endpoint is only called with tokens that must be
+     * refused (nothing is created or charged).
+     */
+    public record UserEndpoint(String method, String path, Map<String, String> headers, String body) {
+        public static UserEndpoint get(String path) {
+            return new UserEndpoint("GET", path, Map.of(), null);
+        }
+
+        public static UserEndpoint post(String path, Map<String, String> headers, String body) {
+            return new UserEndpoint("POST", path, headers, body);
+        }
+    }
+
+    /** The service's end-user endpoints; every service has {@code /v1/session}. */
+    protected List<UserEndpoint> userEndpoints() {
+        return List.of(UserEndpoint.get("/v1/session"));
+    }
+
+    /** Endpoints that are public on purpose (GET, no token): they must not answer 401 or 403. */
+    protected List<String> publicEndpoints() {
+        return List.of();
+    }
+
     @BeforeAll
     static void logFailures() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
@@ -55,8 +95,8 @@ public abstract class ServiceFoundationTests {
 
     @Test
     void isLiveAndReadyWithKafkaAndDynamoDbChecks() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200)
+        ManagementInterface.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("kafka"))
                 .body("checks.name", hasItem("dynamodb"));
@@ -127,17 +167,95 @@ public abstract class ServiceFoundationTests {
     }
 
     @Test
-    void servesPrometheusMetrics() {
+    void servesPrometheusMetricsOnTheManagementPortOnly() {
         given().auth().oauth2(TestTokens.forUser(USER, "user")).get("/v1/session").then().statusCode(200);
-        given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
+        ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"))
                 .body(containsString("http_server_requests_seconds_count"));
+        given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(404);
     }
 
     @Test
-    void publishesOpenApiWithBearerSecurity() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+    void operationalEndpointsAreNotOnThePublicPort() {
+        for (String path : List.of("/q/metrics", "/q/openapi", "/q/openapi?format=json", "/q/health", "/q/health/ready")) {
+            int status = given().get(path).then().extract().statusCode();
+            assertEquals(404, status, path + " on the public port");
+        }
+        int admin = given().auth().oauth2(TestTokens.forUser("root", "user", "admin")).get("/q/metrics").then()
+                .extract().statusCode();
+        assertEquals(404, admin, "/q/metrics with a token on the public port");
+    }
+
+    @Test
+    void publishesOpenApiWithBearerSecurityOnTheManagementPort() {
+        ManagementInterface.given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/v1/session"))
                 .body("components.securitySchemes.SecurityScheme.scheme", equalTo("bearer"));
+    }
+
+    @Test
+    void userEndpointsRefuseServiceAccountsOtherClientsAndTokensWithoutTheUserRole() {
+        for (UserEndpoint endpoint : userEndpoints()) {
+            // Client credentials of one of the realm's service clients: no user, no role.
+            call(endpoint, TestTokens.serviceAccount(serviceName())).then().statusCode(403)
+                    .contentType("application/problem+json");
+            // Even a service account that was granted role user is not an end user of a user-facing app.
+            call(endpoint, TestTokens.serviceAccount("payment-service", "user")).then().statusCode(403)
+                    .contentType("application/problem+json").body("code", equalTo("CLIENT_NOT_ALLOWED"));
+            // A real user's token, but obtained through a client the services do not list (the test client).
+            call(endpoint, TestTokens.viaClient("secureconnect-e2e", USER, "user")).then().statusCode(403)
+                    .contentType("application/problem+json").body("code", equalTo("CLIENT_NOT_ALLOWED"));
+            // A user whose role user was taken away (a ban).
+            call(endpoint, TestTokens.withoutRoles(USER)).then().statusCode(403)
+                    .contentType("application/problem+json").body("code", equalTo("FORBIDDEN"));
+            call(endpoint, null).then().statusCode(401);
+            if (endpoint.body() == null) {
+                int status = call(endpoint, TestTokens.forUser(USER, "user")).then().extract().statusCode();
+                assertTrue(status != 401 && status != 403, endpoint + " refused a user's token: " + status);
+                int viaWeb = call(endpoint, TestTokens.viaClient("secureconnect-web", USER, "user")).then().extract()
+                        .statusCode();
+                assertTrue(viaWeb != 401 && viaWeb != 403, endpoint + " refused a web client's token: " + viaWeb);
+            }
+        }
+    }
+
+    @Test
+    void publicEndpointsStayPublic() {
+        for (String path : publicEndpoints()) {
+            int status = given().get(path).then().extract().statusCode();
+            assertTrue(status != 401 && status != 403, path + " answered " + status + " without a token");
+        }
+    }
+
+    private static io.restassured.response.Response call(UserEndpoint endpoint, String token) {
+        var request = given().headers(endpoint.headers());
+        if (token != null) {
+            request = request.auth().oauth2(token);
+        }
+        if (endpoint.body() != null) {
+            request = request.contentType(ContentType.JSON).body(endpoint.body());
+        }
+        return request.request(endpoint.method(), endpoint.path());
+    }
+
+    @Test
+    void refusesUnknownFieldsDuplicateKeysAndCoercionsWithoutEchoingTheBody() {
+        JsonEndpoint endpoint = jsonEndpoint();
+        Assumptions.assumeTrue(endpoint != null, "this service reads no JSON request bodies");
+        String open = endpoint.body().substring(0, endpoint.body().lastIndexOf('}'));
+        String firstKey = endpoint.body().substring(endpoint.body().indexOf('"') + 1,
+                endpoint.body().indexOf('"', endpoint.body().indexOf('"') + 1));
+        // Unknown field, duplicate key (a second value for the first field), trailing content, broken syntax.
+        Map<String, String> hostile = new java.util.LinkedHashMap<>();
+        hostile.put(open + ",\"x_injected_field\":\"x_injected_value\"}", "UNKNOWN_FIELD");
+        hostile.put(open + ",\"" + firstKey + "\":\"x_injected_value\"}", "MALFORMED_JSON");
+        hostile.put(endpoint.body() + " {\"x_injected_field\":1}", "MALFORMED_JSON");
+        hostile.put(open + ", x_injected_value}", "MALFORMED_JSON");
+        hostile.forEach((body, code) -> given().auth().oauth2(endpoint.token()).headers(endpoint.headers())
+                .contentType(ContentType.JSON).body(body)
+                .request(endpoint.method(), endpoint.path()).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo(code))
+                .body("detail", not(containsString("x_injected"))));
     }
 }

@@ -29,21 +29,23 @@ public final class ServiceProcess {
     private final Path jar;
     private final Map<String, String> settings;
     private final int port;
+    private final int managementPort;
     /** JVM options; tests default to a small heap and quick start, a benchmark passes its own. */
     private List<String> jvmOptions = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
     private Path log;
     private Process process;
 
-    private ServiceProcess(String name, Path jar, Map<String, String> settings, int port) {
+    private ServiceProcess(String name, Path jar, Map<String, String> settings, int port, int managementPort) {
         this.name = name;
         this.jar = jar;
         this.settings = settings;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /**
      * Starts {@code jar} with the shared test settings plus {@code extra} ({@code -Dkey=value}) on a free port and
-     * waits until {@code /q/health/ready} answers 200.
+     * waits until {@code /q/health/ready} answers 200 on its management port (also a free one).
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> extra) {
         return start(name, jar, extra, null);
@@ -64,7 +66,9 @@ public final class ServiceProcess {
         settings.putAll(extra);
         int port = LocalTools.freePort();
         settings.put("quarkus.http.port", Integer.toString(port));
-        ServiceProcess service = new ServiceProcess(name, jar, settings, port);
+        int managementPort = LocalTools.freePort();
+        settings.put("quarkus.management.port", Integer.toString(managementPort));
+        ServiceProcess service = new ServiceProcess(name, jar, settings, port, managementPort);
         if (jvmOptions != null) {
             service.jvmOptions = List.copyOf(jvmOptions);
         }
@@ -101,7 +105,7 @@ public final class ServiceProcess {
 
     private boolean ready() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).timeout(Duration.ofSeconds(2))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready"))).timeout(Duration.ofSeconds(2))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -119,6 +123,15 @@ public final class ServiceProcess {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** The management interface's port: health, metrics and OpenAPI are served there only. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
     public Path log() {
         return log;
     }
@@ -132,10 +145,11 @@ public final class ServiceProcess {
         return process.isAlive();
     }
 
-    /** GET of a path (e.g. {@code /q/metrics}) as text. */
+    /** GET of a path as text; {@code /q/...} (e.g. {@code /q/metrics}) from the management port. */
     public String get(String path) {
+        String target = path.startsWith("/q/") ? managementUrl(path) : url(path);
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new IllegalStateException(e);

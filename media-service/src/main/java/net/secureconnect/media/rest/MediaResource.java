@@ -1,5 +1,7 @@
 package net.secureconnect.media.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import net.secureconnect.runtime.security.Roles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -35,6 +37,7 @@ import java.util.Map;
  * and the object store through presigned URLs; this API only hands out slots and URLs, and charges.
  */
 @Path("/media")
+@RolesAllowed(Roles.USER)
 @Tag(name = "media")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package net.secureconnect.payment.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import net.secureconnect.runtime.security.Roles;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
@@ -19,6 +21,7 @@ import java.util.Optional;
 
 /** The caller's own payments. Bearer token required; another account's → 403. */
 @Path("/payments")
+@RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentResource {
 

@@ -1,5 +1,7 @@
 package net.secureconnect.payment.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import net.secureconnect.runtime.security.Roles;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -22,6 +24,7 @@ import java.util.regex.Pattern;
 
 /** Top-up packs and checkout. Bearer token required; the payment belongs to the token's subject. */
 @Path("/topups")
+@RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 public class TopupResource {
 

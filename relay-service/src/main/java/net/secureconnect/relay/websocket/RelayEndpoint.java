@@ -1,6 +1,5 @@
 package net.secureconnect.relay.websocket;
 
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -10,6 +9,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import net.secureconnect.relay.config.RelayConfig;
 import net.secureconnect.relay.protocol.ClientFrame;
@@ -23,6 +23,7 @@ import net.secureconnect.relay.service.DeviceSession;
 import net.secureconnect.relay.service.EnvelopeRouter;
 import net.secureconnect.relay.service.RelayMetrics;
 import net.secureconnect.relay.service.Workers;
+import net.secureconnect.runtime.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Optional;
@@ -33,9 +34,12 @@ import java.util.regex.Pattern;
  * {@code GET /v1/relay?device=<id>} upgraded to a WebSocket, authenticated by a bearer token (Authorization header,
  * or the {@code quarkus-http-upgrade#Authorization#Bearer <token>} subprotocol that browsers use). The account is
  * the token's subject; the device must be one of the account's devices. Frames: docs/protocol.md.
+ * The upgrade itself is refused (HTTP 401 without a valid token, 403 without role {@code user} or for a
+ * token of a client outside the user-facing allow-list, {@link UserClientUpgradeCheck}), so a service
+ * account never gets a connection.
  */
 @WebSocket(path = "/v1/relay")
-@Authenticated
+@RolesAllowed(Roles.USER)
 public class RelayEndpoint {
 
     private static final Pattern DEVICE = Pattern.compile("(?:^|&)device=([0-9]{1,9})(?:&|$)");

@@ -1,7 +1,7 @@
 package net.secureconnect.wallet.rest;
 
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import net.secureconnect.runtime.rest.ProblemException;
+import net.secureconnect.runtime.security.Roles;
 import net.secureconnect.wallet.rest.WalletViews.LedgerPage;
 import net.secureconnect.wallet.rest.WalletViews.WalletView;
 import net.secureconnect.wallet.service.WalletReader;
@@ -24,10 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * A caller's own wallet and ledger. The account id is the token's subject; another account's wallet is
- * visible to the {@code admin} role only.
+ * visible to the {@code admin} role only. End users only (role {@code user}, a user-facing client): a service
+ * account's token is refused.
  */
 @Path("/")
-@Authenticated
+@RolesAllowed(Roles.USER)
 @Tag(name = "wallet")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
@@ -74,6 +76,7 @@ public class WalletResource {
     @APIResponse(responseCode = "200", description = "The wallet")
     @APIResponse(responseCode = "401", description = "No valid bearer token")
     @APIResponse(responseCode = "403", description = "Another account's wallet (FORBIDDEN)")
+    @RolesAllowed({Roles.USER, Roles.ADMIN})
     public WalletView wallet(@PathParam("accountId") @Pattern(regexp = ACCOUNT_ID) String accountId) {
         return WalletView.of(reader.wallet(allowed(accountId)));
     }
@@ -84,6 +87,7 @@ public class WalletResource {
     @APIResponse(responseCode = "200", description = "One page, newest first")
     @APIResponse(responseCode = "401", description = "No valid bearer token")
     @APIResponse(responseCode = "403", description = "Another account's ledger (FORBIDDEN)")
+    @RolesAllowed({Roles.USER, Roles.ADMIN})
     public LedgerPage ledger(@PathParam("accountId") @Pattern(regexp = ACCOUNT_ID) String accountId,
                              @QueryParam("before") @Min(1) Long before,
                              @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(MAX_PAGE) int limit) {

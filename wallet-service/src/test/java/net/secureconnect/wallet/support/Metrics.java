@@ -1,8 +1,8 @@
 package net.secureconnect.wallet.support;
 
+import net.secureconnect.testsupport.ManagementInterface;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 
 /** Reads samples from the service's Prometheus page. */
 public final class Metrics {
@@ -15,7 +15,7 @@ public final class Metrics {
      * in any order), or 0 when there is none.
      */
     public static double value(String name, String... labels) {
-        return valueIn(given().accept(ContentType.TEXT).get("/q/metrics").asString(), name, labels);
+        return valueIn(ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").asString(), name, labels);
     }
 
     public static double valueIn(String page, String name, String... labels) {

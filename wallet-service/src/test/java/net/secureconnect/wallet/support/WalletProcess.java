@@ -39,6 +39,11 @@ public final class WalletProcess {
         return service.url(path);
     }
 
+    /** Health, metrics and OpenAPI: the management interface's port, not the public one. */
+    public String managementUrl(String path) {
+        return service.managementUrl(path);
+    }
+
     public boolean alive() {
         return service.alive();
     }

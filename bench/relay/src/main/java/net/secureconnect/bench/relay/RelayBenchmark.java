@@ -133,8 +133,8 @@ public final class RelayBenchmark {
                 }
             }
             report("relay's own view at the end (Micrometer's percentiles, decaying over about 2 min): "
-                    + serverQuantiles(relay.port(), "relay_delivery_latency_seconds", "accept->deliver") + "; "
-                    + serverQuantiles(relay.port(), "relay_store_latency_seconds", "store (DynamoDB)"));
+                    + serverQuantiles(relay.managementPort(), "relay_delivery_latency_seconds", "accept->deliver") + "; "
+                    + serverQuantiles(relay.managementPort(), "relay_store_latency_seconds", "store (DynamoDB)"));
         }
 
         if (idle > 0) {
@@ -280,11 +280,11 @@ public final class RelayBenchmark {
         }
     }
 
-    /** p50 and p99 of a timer from the service's Prometheus endpoint, in ms. */
-    private static String serverQuantiles(int port, String metric, String label) {
+    /** p50 and p99 of a timer from the service's Prometheus endpoint (management port), in ms. */
+    private static String serverQuantiles(int managementPort, String metric, String label) {
         try {
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + managementPort + "/q/metrics"))
                             .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             StringBuilder out = new StringBuilder(label);
             for (String quantile : List.of("0.5", "0.99")) {

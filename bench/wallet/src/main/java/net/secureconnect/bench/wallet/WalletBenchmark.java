@@ -187,7 +187,7 @@ public final class WalletBenchmark {
 
     private static String applyQuantiles(WalletProcess wallet) {
         try {
-            String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(wallet.url("/q/metrics")))
+            String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(wallet.managementUrl("/q/metrics")))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             StringBuilder quantiles = new StringBuilder();
             for (String line : page.split("\n")) {

@@ -184,6 +184,11 @@ public final class RelayClient implements AutoCloseable, net.secureconnect.sdk.m
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 401) {
                         stop(new RelayException.AuthenticationException("the relay refused the access token (401)"));
+                    } else if (cause instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 403) {
+                        // Not an end user's token (no role user, or issued to a client the relay does not accept):
+                        // retrying with the same login cannot succeed (docs/protocol.md).
+                        stop(new RelayException.AuthenticationException(
+                                "the relay refused this login: not an end user of a SecureConnect app (403)"));
                     } else {
                         LOG.log(Level.FINE, "relay connection failed: " + cause);
                         scheduleReconnect();

@@ -94,7 +94,10 @@ public class RelayException extends RuntimeException {
         }
     }
 
-    /** The upgrade was refused with 401, or the relay closed with 1008: a fresh token is needed. */
+    /**
+     * The upgrade was refused with 401, or the relay closed with 1008: a fresh token is needed. Also the
+     * upgrade refused with 403: the token is not an end user's (no role user, or another client's).
+     */
     public static class AuthenticationException extends RelayException {
         public AuthenticationException(String message) {
             super("AUTHENTICATION", message);

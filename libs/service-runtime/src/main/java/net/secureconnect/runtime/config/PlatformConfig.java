@@ -19,9 +19,21 @@ public interface PlatformConfig {
 
     Kafka kafka();
 
+    Security security();
+
     /** How long to wait between two attempts to provision tables or topics that are not reachable yet. */
     @WithDefault("5s")
     Duration provisioningRetryInterval();
+
+    interface Security {
+        /**
+         * The OIDC clients whose users' tokens the services accept ({@code azp} claim): the user-facing
+         * apps only. A token obtained by any other client (a service account's client credentials, a
+         * test client, a client added to the realm later) is refused with 403 CLIENT_NOT_ALLOWED.
+         */
+        @WithDefault("secureconnect-web,secureconnect-cli")
+        java.util.Set<String> userClients();
+    }
 
     interface Dynamodb {
         /** Prefix of every table name, so several environments can share one DynamoDB account. */

@@ -1,8 +1,10 @@
 package net.secureconnect.runtime.rest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.ForbiddenException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
@@ -19,6 +21,8 @@ import java.util.UUID;
  */
 public class ProblemMappers {
 
+    /** A body field the endpoint does not define (request bodies are strict in every service). */
+    public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     // Ahead of the built-in Jackson and validation mappers, which answer in text or plain JSON.
     private static final int BEFORE_BUILT_INS = Priorities.USER - 100;
@@ -35,6 +39,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = BEFORE_BUILT_INS)
     public Response mismatchedJson(MismatchedInputException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            // Bodies are strict (StrictJson). The unknown name is the client's text, not ours: not echoed.
+            return respond(Problem.of(400, UNKNOWN_FIELD, "Unknown field",
+                    "The request body has a field this endpoint does not accept."));
+        }
         String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
         return respond(Problem.of(400, "MALFORMED_JSON", "Malformed JSON",
                 field == null ? "The request body does not have the expected shape."
@@ -89,9 +98,16 @@ public class ProblemMappers {
                 "Something went wrong on our side; reference " + errorId + "."));
     }
 
-    private static Response malformed(JsonProcessingException e) {
+    /**
+     * A fixed text with the position only: Jackson's own message quotes the input around the fault
+     * (and the names of unknown fields), which would echo request fragments back and into logs.
+     */
+    static Response malformed(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return respond(Problem.of(400, "MALFORMED_JSON", "Malformed JSON",
-                "The request body is not valid JSON: " + e.getOriginalMessage()));
+                "The request body is not valid JSON" + where + "."));
     }
 
     private static Response respond(Problem problem) {

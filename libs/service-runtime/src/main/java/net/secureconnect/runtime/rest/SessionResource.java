@@ -1,12 +1,13 @@
 package net.secureconnect.runtime.rest;
 
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import net.secureconnect.runtime.config.PlatformConfig;
+import net.secureconnect.runtime.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -21,7 +22,7 @@ import java.util.List;
  * a token against any service in one call; it shows the token's subject and roles, never the token.
  */
 @Path("/v1/session")
-@Authenticated
+@RolesAllowed(Roles.USER)
 @Tag(name = "session")
 @SecurityRequirement(name = "SecurityScheme")
 public class SessionResource {
@@ -45,6 +46,7 @@ public class SessionResource {
     @Operation(summary = "The authenticated caller: subject, username and roles")
     @APIResponse(responseCode = "200", description = "The caller")
     @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN (no role user), CLIENT_NOT_ALLOWED")
     public Session session() {
         String username = token.getClaim("preferred_username");
         return new Session(config.serviceName(), token.getSubject(),

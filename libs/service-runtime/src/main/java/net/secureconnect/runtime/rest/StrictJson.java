@@ -1,4 +1,4 @@
-package net.secureconnect.identity.config;
+package net.secureconnect.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,8 +10,14 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 /**
- * Request bodies are read strictly: a key directory should refuse what it does not understand rather
- * than guess (an unknown field may be a client's typo for a key it thinks it uploaded).
+ * Request bodies of every service are read strictly: a service refuses what it does not understand
+ * rather than guess (an unknown field may be a client's typo for a key it thinks it uploaded, or a
+ * hostile client probing for a field a later version will honour). Unknown fields, duplicate keys,
+ * trailing tokens and coercions between JSON types are refused with MALFORMED_JSON.
+ *
+ * <p>This customizes the Quarkus-managed ObjectMapper only, which reads our own DTOs. Payment
+ * gateway webhooks parse the gateways' bodies with their own lenient mapper: those bodies legitimately
+ * carry fields we do not model.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
