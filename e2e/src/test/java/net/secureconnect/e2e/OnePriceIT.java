@@ -126,6 +126,8 @@ class OnePriceIT {
         var reg = ok(E2eConfig.ALICE, "--json", "register-device", "--claim-username", ALICE_NAME).json();
         cliDevices.add(new String[] {reg.path("accountId").asText(), reg.path("deviceId").asText(),
                 E2eConfig.ALICE.username()});
+        // The listener's first connection also proves the relay knows the CLI's new device.
+        ok(E2eConfig.ALICE, "listen", "--for", "3");
         // `sc send e2e_bob` resolves Bob's username: claimed through the SDK (idempotent for his account).
         SdkDevice bob0 = bob.get(0);
         if (!isClaimedBy(bob0, BOB_NAME)) {
