@@ -144,6 +144,7 @@ public class EnvelopeRouter {
     }
 
     private void invalid(DeviceSession session, String id, String detail) {
+        metrics.frameRejected(FrameError.INVALID_FRAME);
         session.send(FrameCodec.error(FrameError.INVALID_FRAME, detail, id));
     }
 
