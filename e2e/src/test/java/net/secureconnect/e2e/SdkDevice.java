@@ -44,21 +44,40 @@ final class SdkDevice implements AutoCloseable {
     private RelayClient relay;
 
     SdkDevice(E2eConfig.TestUser user, Path profiles) {
-        OidcClient oidc = new OidcClient(http, URI.create(E2eConfig.issuer()), E2eConfig.cliClientId(), Clock.systemUTC());
+        this(login(user), user.username(), profiles, true);
+    }
+
+    /**
+     * Another device of {@code sibling}'s account, logged in with the same tokens (no second TOTP login); the
+     * account's other devices stay registered.
+     */
+    SdkDevice(SdkDevice sibling, Path profiles, String profileName) {
+        this(sibling.tokens, profileName, profiles, false);
+    }
+
+    private static AccessTokens login(E2eConfig.TestUser user) {
+        OidcClient oidc = new OidcClient(HttpClient.newHttpClient(), URI.create(E2eConfig.issuer()),
+                E2eConfig.cliClientId(), Clock.systemUTC());
         OidcClient.Tokens login;
         try {
             login = oidc.login(user.username(), user.password(), Keycloak.freshTotp(user));
         } catch (RuntimeException firstCodeAlreadyUsed) {
             login = oidc.login(user.username(), user.password(), Keycloak.freshTotp(user));
         }
-        tokens = new AccessTokens(oidc, login, Clock.systemUTC(), t -> { });
+        return new AccessTokens(oidc, login, Clock.systemUTC(), t -> { });
+    }
+
+    private SdkDevice(AccessTokens tokens, String profileName, Path profiles, boolean removeOthers) {
+        this.tokens = tokens;
         identity = new IdentityClient(http, URI.create(url("identity-service") + "/"), tokens);
         wallet = new WalletClient(http, URI.create(url("wallet-service") + "/"), tokens);
         accountId = identity.me().accountId();
-        removeAllDevices();
+        if (removeOthers) {
+            removeAllDevices();
+        }
 
         LocalDevice device = LocalDevice.generate();
-        store = ProfileStore.create(profiles, user.username(), PASSPHRASE, device, KdfParameters.MINIMUM_FOR_TESTS);
+        store = ProfileStore.create(profiles, profileName, PASSPHRASE, device, KdfParameters.MINIMUM_FOR_TESTS);
         deviceId = identity.registerDevice(accountId, device);
         identity.refillPrekeysIfLow(accountId, deviceId, device);
         store.localDeviceChanged();
@@ -89,6 +108,10 @@ final class SdkDevice implements AutoCloseable {
                 throw new AssertionError("the relay does not keep the connection of " + accountId + "/" + deviceId);
             }
         }
+    }
+
+    boolean online() {
+        return relay != null;
     }
 
     void goOffline() {

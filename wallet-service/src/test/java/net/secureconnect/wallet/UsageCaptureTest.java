@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import net.secureconnect.contracts.BalanceChanged;
 import net.secureconnect.contracts.CreditsPurchased;
+import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageEvent;
 import net.secureconnect.contracts.UsageKind;
 import net.secureconnect.contracts.WalletStatus;
@@ -58,6 +59,8 @@ class UsageCaptureTest {
         assertEquals(2, changed.wallet().version());
         assertEquals(-6, changed.delta());
         assertEquals(WalletStatus.ACTIVE, changed.wallet().status());
+        // The price list in force travels with the state: relay and media estimate with it (issue 13 §8).
+        assertEquals(PriceList.defaults(), changed.wallet().priceList().orElseThrow());
 
         List<Map<String, AttributeValue>> ledger = LedgerTable.entries(account);
         assertEquals(2, ledger.size());

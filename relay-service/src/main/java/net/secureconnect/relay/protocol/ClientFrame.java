@@ -10,14 +10,22 @@ public sealed interface ClientFrame {
      *
      * @param id       client-chosen envelope id (a UUID); a resend with the same id is accepted once
      * @param messages one ciphertext per recipient device
+     * @param self     copies for the sender's own other devices, paid with the message (null when the frame had
+     *                 no {@code self} field: then nothing is checked or copied; an empty list is checked)
      * @param kind     a message (charged per envelope) or call signalling (not charged; the call is metered)
      * @param callId   the call of a call-signalling envelope, null for a message
      */
-    record Send(String id, String to, List<DeviceMessage> messages, EnvelopeKind kind, String callId) implements ClientFrame {
+    record Send(String id, String to, List<DeviceMessage> messages, List<DeviceMessage> self, EnvelopeKind kind,
+                String callId) implements ClientFrame {
         public long ciphertextBytes() {
             long total = 0;
             for (DeviceMessage message : messages) {
                 total += message.body().length;
+            }
+            if (self != null) {
+                for (DeviceMessage message : self) {
+                    total += message.body().length;
+                }
             }
             return total;
         }

@@ -90,9 +90,25 @@ public final class FrameCodec {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new FrameException(FrameError.INVALID_FRAME, "messages must be a non-empty array", id);
         }
-        if (messages.size() > maxMessages) {
-            throw new FrameException(FrameError.OVERSIZE, "more than " + maxMessages + " messages", id);
+        JsonNode selfNode = root.get("self");
+        if (selfNode != null && !selfNode.isArray()) {
+            throw new FrameException(FrameError.INVALID_FRAME, "self must be an array", id);
         }
+        if (selfNode != null && kind.call()) {
+            throw new FrameException(FrameError.INVALID_FRAME, "self copies go only with a message", id);
+        }
+        // Copies count against the same limit: one envelope carries at most maxMessages ciphertexts in all.
+        int total = messages.size() + (selfNode == null ? 0 : selfNode.size());
+        if (total > maxMessages) {
+            throw new FrameException(FrameError.OVERSIZE, "more than " + maxMessages + " messages and copies", id);
+        }
+        List<ClientFrame.DeviceMessage> read = deviceMessages(messages, id);
+        List<ClientFrame.DeviceMessage> self = selfNode == null ? null : deviceMessages(selfNode, id);
+        return new ClientFrame.Send(id, to, read, self, kind, callId);
+    }
+
+    /** One ciphertext per device, each device once. */
+    private List<ClientFrame.DeviceMessage> deviceMessages(JsonNode messages, String id) throws FrameException {
         List<ClientFrame.DeviceMessage> read = new ArrayList<>(messages.size());
         Set<Integer> devices = new HashSet<>();
         for (JsonNode message : messages) {
@@ -136,7 +152,7 @@ public final class FrameCodec {
             }
             read.add(new ClientFrame.DeviceMessage(device.asInt(), typeJson, bytes));
         }
-        return new ClientFrame.Send(id, to, List.copyOf(read), kind, callId);
+        return List.copyOf(read);
     }
 
     private ClientFrame.Ack readAck(JsonNode root) throws FrameException {
@@ -176,11 +192,16 @@ public final class FrameCodec {
                 .put("detail", detail).put("retryWithNewId", true).toString();
     }
 
-    public static String deviceMismatch(String id, Collection<Integer> devices, Collection<Integer> missing,
-                                        Collection<Integer> extra) {
+    /**
+     * The fan-out for {@code account} (the recipient's {@code messages}, or the sender's own {@code self} copies) did
+     * not name exactly its current devices.
+     */
+    public static String deviceMismatch(String id, String account, Collection<Integer> devices,
+                                        Collection<Integer> missing, Collection<Integer> extra) {
         ObjectNode frame = NODES.objectNode().put("type", "refused").put("id", id)
                 .put("code", RefusalCode.DEVICE_MISMATCH.name())
-                .put("detail", "the envelope must carry one message per device of the recipient");
+                .put("detail", "the envelope must carry one message per device of " + account)
+                .put("account", account);
         ints(frame.putArray("devices"), devices);
         ints(frame.putArray("missingDevices"), missing);
         ints(frame.putArray("extraDevices"), extra);

@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.AccountReinstated;
 import net.secureconnect.contracts.AccountSuspended;
 import net.secureconnect.contracts.BalanceChanged;
+import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageKind;
 import net.secureconnect.contracts.UsageRejected;
 import net.secureconnect.contracts.WalletState;
 import net.secureconnect.contracts.WalletStateEvent;
 import net.secureconnect.relay.config.RelayConfig;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,12 @@ public class BalanceBook {
 
     private final long reserve;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    /**
+     * The wallet's price list from the newest {@code balances} record (by {@code occurredAt}) that carried one;
+     * the contract defaults only until the first such record is read. See docs/architecture.md "One price list".
+     */
+    private PriceList prices = PriceList.defaults();
+    private Instant pricesAt = Instant.MIN;
 
     public BalanceBook(RelayConfig config) {
         this.reserve = config.billing().reserve();
@@ -42,6 +50,25 @@ public class BalanceBook {
 
     private Account account(String accountId) {
         return accounts.computeIfAbsent(accountId, id -> new Account());
+    }
+
+    /** The wallet's price of one unit of {@code kind}, as last announced on {@code balances}. */
+    public synchronized long price(UsageKind kind) {
+        return prices.price(kind);
+    }
+
+    private synchronized void learnPrices(WalletStateEvent event) {
+        event.wallet().priceList().ifPresent(list -> {
+            if (!event.occurredAt().isBefore(pricesAt)) {
+                prices = list;
+                pricesAt = event.occurredAt();
+            }
+        });
+    }
+
+    /** {@link #decide(String, UsageKind, long, String)} for one unit at the wallet's current price. */
+    public BillingDecision decide(String accountId, UsageKind kind, String usageEventId) {
+        return decide(accountId, kind, price(kind), usageEventId);
     }
 
     /**
@@ -76,6 +103,7 @@ public class BalanceBook {
 
     /** Applies one event of the {@code balances} topic. */
     public void apply(WalletStateEvent event) {
+        learnPrices(event);
         Account account = account(event.accountId());
         synchronized (account) {
             WalletState state = event.wallet();

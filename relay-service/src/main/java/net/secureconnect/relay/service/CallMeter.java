@@ -4,7 +4,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.EventIds;
 import net.secureconnect.contracts.EventType;
-import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageEvent;
 import net.secureconnect.contracts.UsageKind;
 import net.secureconnect.contracts.UsageMode;
@@ -45,7 +44,6 @@ public class CallMeter {
     private final EndedCalls endedCalls;
     private final RelayConfig.Calls config;
     private final Duration authorizeTimeout;
-    private final long minutePrice = PriceList.defaults().cost(UsageKind.CALL_MINUTE, 1);
     private final Map<String, Call> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "relay-call-meter");
@@ -91,7 +89,7 @@ public class CallMeter {
         }
         String usageId = EventIds.forCause(EventType.USAGE_EVENT, EnvelopeRouter.SOURCE, "call", call.callId(),
                 Integer.toString(minute));
-        if (balances.decide(call.caller(), UsageKind.CALL_MINUTE, minutePrice, usageId) == BillingDecision.REFUSE) {
+        if (balances.decide(call.caller(), UsageKind.CALL_MINUTE, usageId) == BillingDecision.REFUSE) {
             end(call.callId(), call.caller(), call.callee(), INSUFFICIENT_CREDITS);
             return;
         }

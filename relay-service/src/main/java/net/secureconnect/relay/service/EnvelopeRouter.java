@@ -3,7 +3,6 @@ package net.secureconnect.relay.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.EventIds;
 import net.secureconnect.contracts.EventType;
-import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageEvent;
 import net.secureconnect.contracts.UsageKind;
 import net.secureconnect.contracts.UsageMode;
@@ -11,6 +10,7 @@ import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.relay.config.RelayConfig;
 import net.secureconnect.relay.protocol.ClientFrame;
 import net.secureconnect.relay.protocol.FrameCodec;
+import net.secureconnect.relay.protocol.FrameError;
 import net.secureconnect.relay.protocol.RefusalCode;
 import net.secureconnect.relay.repository.QueueStore;
 import org.jboss.logging.Logger;
@@ -48,7 +48,6 @@ public class EnvelopeRouter {
     private final CallMeter callMeter;
     private final Duration ttl;
     private final Duration authorizeTimeout;
-    private final long messagePrice = PriceList.defaults().cost(UsageKind.MESSAGE, 1);
     /** How long after the authorize timeout an abandoned hold is released by the sweeper. */
     private static final Duration HOLD_MARGIN = Duration.ofSeconds(10);
 
@@ -91,16 +90,22 @@ public class EnvelopeRouter {
         if (send.to().equals(sender)) {
             expected.remove(session.device()); // a copy to one's own other devices, not to the sending one
         }
-        Set<Integer> given = new TreeSet<>();
-        send.messages().forEach(m -> given.add(m.deviceId()));
-        if (!given.equals(expected)) {
-            Set<Integer> missing = new TreeSet<>(expected);
-            missing.removeAll(given);
-            Set<Integer> extra = new TreeSet<>(given);
-            extra.removeAll(expected);
-            metrics.refused(RefusalCode.DEVICE_MISMATCH);
-            session.send(FrameCodec.deviceMismatch(id, expected, missing, extra));
+        if (!fanOutMatches(session, id, send.to(), expected, send.messages())) {
             return;
+        }
+        if (send.self() != null) {
+            // Copies for the sender's other devices ride on the paid message: only to the sender's own current
+            // devices (never another account's), one per device, and never without a message to someone else.
+            if (send.to().equals(sender)) {
+                invalid(session, id, "self copies go with a message to another account; a note to self lists the "
+                        + "sender's other devices in messages");
+                return;
+            }
+            Set<Integer> own = new TreeSet<>(directory.devicesOf(sender));
+            own.remove(session.device());
+            if (!fanOutMatches(session, id, sender, own, send.self())) {
+                return;
+            }
         }
         String key = QueueStore.envelopeKey(sender, id);
         if (send.kind().call()) {
@@ -108,7 +113,7 @@ public class EnvelopeRouter {
             return;
         }
         String usageId = usageEventId(sender, id);
-        switch (balances.decide(sender, UsageKind.MESSAGE, messagePrice, usageId)) {
+        switch (balances.decide(sender, UsageKind.MESSAGE, usageId)) {
             case REFUSE -> {
                 if (store.accepted(key)) {
                     acceptedAgain(session, id);
@@ -119,6 +124,28 @@ public class EnvelopeRouter {
             case CAPTURE -> capture(session, send, key, usageId);
             case AUTHORIZE -> authorize(session, send, key, usageId);
         }
+    }
+
+    /** True if {@code given} names exactly the devices {@code expected} of {@code account}; else refuses the send. */
+    private boolean fanOutMatches(DeviceSession session, String id, String account, Set<Integer> expected,
+                                  List<ClientFrame.DeviceMessage> given) {
+        Set<Integer> named = new TreeSet<>();
+        given.forEach(m -> named.add(m.deviceId()));
+        if (named.equals(expected)) {
+            return true;
+        }
+        Set<Integer> missing = new TreeSet<>(expected);
+        missing.removeAll(named);
+        Set<Integer> extra = new TreeSet<>(named);
+        extra.removeAll(expected);
+        metrics.refused(RefusalCode.DEVICE_MISMATCH);
+        session.send(FrameCodec.deviceMismatch(id, account, expected, missing, extra));
+        return false;
+    }
+
+    private void invalid(DeviceSession session, String id, String detail) {
+        metrics.frameRejected(FrameError.INVALID_FRAME);
+        session.send(FrameCodec.error(FrameError.INVALID_FRAME, detail, id));
     }
 
     /** Call signalling: relayed like a message, not charged per envelope; answer and hangup drive the call meter. */
@@ -280,10 +307,21 @@ public class EnvelopeRouter {
         String ackId = QueueStore.ackId(now, key);
         List<QueueStore.QueuedMessage> rows = new ArrayList<>(send.messages().size());
         for (ClientFrame.DeviceMessage message : send.messages()) {
-            rows.add(new QueueStore.QueuedMessage(QueueStore.destination(send.to(), message.deviceId()), ackId, send.id(),
-                    session.account(), session.device(), message.type(), message.body(), now, send.kind(), send.callId()));
+            rows.add(row(session, send, send.to(), message, ackId, now));
+        }
+        if (send.self() != null) {
+            // Same envelope, same transaction, same single charge: the sender's own copies.
+            for (ClientFrame.DeviceMessage message : send.self()) {
+                rows.add(row(session, send, session.account(), message, ackId, now));
+            }
         }
         return rows;
+    }
+
+    private static QueueStore.QueuedMessage row(DeviceSession session, ClientFrame.Send send, String account,
+                                                ClientFrame.DeviceMessage message, String ackId, Instant now) {
+        return new QueueStore.QueuedMessage(QueueStore.destination(account, message.deviceId()), ackId, send.id(),
+                session.account(), session.device(), message.type(), message.body(), now, send.kind(), send.callId());
     }
 
     /**
@@ -293,7 +331,12 @@ public class EnvelopeRouter {
      */
     private void accepted(DeviceSession session, ClientFrame.Send send, List<QueueStore.QueuedMessage> rows,
                           String mode) {
-        delivery.announce(send.to(), rows).orTimeout(5, TimeUnit.SECONDS).whenComplete((ok, error) -> {
+        List<QueueStore.QueuedMessage> toRecipient = rows.stream().filter(r -> r.account().equals(send.to())).toList();
+        List<QueueStore.QueuedMessage> toSelf = rows.stream().filter(r -> !r.account().equals(send.to())).toList();
+        CompletableFuture<Void> announced = toSelf.isEmpty() ? delivery.announce(send.to(), toRecipient)
+                : CompletableFuture.allOf(delivery.announce(send.to(), toRecipient),
+                        delivery.announce(session.account(), toSelf));
+        announced.orTimeout(5, TimeUnit.SECONDS).whenComplete((ok, error) -> {
             if (error != null) {
                 // Still durable: delivered when the device next connects or gets another notice.
                 LOG.debugf("delivery notice not acknowledged (%s)", error.getClass().getSimpleName());

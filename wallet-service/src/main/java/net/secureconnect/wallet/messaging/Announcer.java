@@ -2,6 +2,7 @@ package net.secureconnect.wallet.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.contracts.Event;
+import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.wallet.service.Announcements;
 import net.secureconnect.wallet.service.LedgerEntry;
@@ -17,10 +18,12 @@ public class Announcer {
 
     private final KafkaClients kafka;
     private final WalletMetrics metrics;
+    private final PriceList prices;
 
-    public Announcer(KafkaClients kafka, WalletMetrics metrics) {
+    public Announcer(KafkaClients kafka, WalletMetrics metrics, PriceList prices) {
         this.kafka = kafka;
         this.metrics = metrics;
+        this.prices = prices;
     }
 
     /**
@@ -29,7 +32,7 @@ public class Announcer {
      * @param arrivalNanos when the causing record arrived ({@link System#nanoTime()}), or 0 if not measured
      */
     public CompletableFuture<Void> announce(LedgerEntry entry, long arrivalNanos) {
-        List<Event> events = Announcements.of(entry);
+        List<Event> events = Announcements.of(entry, prices);
         CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);

@@ -6,6 +6,7 @@ import net.secureconnect.contracts.BalanceChanged;
 import net.secureconnect.contracts.Event;
 import net.secureconnect.contracts.EventIds;
 import net.secureconnect.contracts.EventType;
+import net.secureconnect.contracts.PriceList;
 import net.secureconnect.contracts.UsageRejected;
 import net.secureconnect.contracts.WalletState;
 
@@ -21,9 +22,14 @@ public final class Announcements {
     private Announcements() {
     }
 
-    public static List<Event> of(LedgerEntry entry) {
+    /**
+     * The entry's events. Every wallet state carries {@code prices}, the price list in force now, so relay and
+     * media estimate with the wallet's prices (docs/architecture.md "One price list").
+     */
+    public static List<Event> of(LedgerEntry entry, PriceList prices) {
         List<Event> events = new ArrayList<>(2);
-        WalletState state = entry.stateAfter();
+        WalletState after = entry.stateAfter();
+        WalletState state = new WalletState(after.balance(), after.version(), after.status(), prices.prices());
         if (entry.kind() == EntryKind.USAGE_REJECTED) {
             LedgerEntry.Usage usage = entry.usage();
             events.add(new UsageRejected(idOf(EventType.USAGE_REJECTED, entry), entry.at(), entry.accountId(),

@@ -134,7 +134,7 @@ class WalletPolicyProperties {
             assertTrue(entry.balanceAfter() >= 0);
             assertEquals(rejected ? EntryKind.USAGE_REJECTED : kindOf(step.type()), entry.kind());
 
-            List<Event> events = Announcements.of(entry);
+            List<Event> events = Announcements.of(entry, PriceList.defaults());
             events.forEach(event -> assertTrue(eventIds.add(event.eventId()), "event ids are unique"));
             if (rejected) {
                 assertEquals(1, events.size());

@@ -13,6 +13,7 @@ import net.secureconnect.sdk.relay.RelayFrames;
 import net.secureconnect.sdk.store.ProfileStore;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -76,57 +77,53 @@ public final class Messenger implements RelayClient.Handler {
     }
 
     /**
-     * Encrypts and sends a message to every device of {@code recipient}, then a copy to this account's other
-     * devices. Returns the envelope id. Throws {@link RelayException.InsufficientCreditsException},
+     * Encrypts and sends a message to every device of {@code recipient} together with a copy for this account's
+     * other devices, in one envelope charged once (a note to self is one envelope to this account's other
+     * devices). Returns the envelope id. Throws {@link RelayException.InsufficientCreditsException},
      * {@link RelayException.UnknownRecipientException}, or after retries {@link RelayException.RateLimitedException} /
      * {@link RelayException.UnavailableException}; nothing is recorded in the history then.
      */
     public String send(String recipient, MessageContent content) {
         byte[] plaintext = content.encode();
-        String id = deliver(recipient, plaintext, false);
+        String id = deliver(recipient, plaintext);
         synchronized (lock) {
             log.add(new StoredMessage(id, true, recipient, 0, content.sentAtMillis(), null, content.text(),
                     content.attachments()));
         }
-        if (!recipient.equals(self.accountId())) {
-            List<Integer> others;
-            synchronized (lock) {
-                others = log.devices(self.accountId());
-            }
-            if (others.isEmpty()) {
-                others = directory.ownDevices().stream().filter(d -> d != self.deviceId()).toList();
-                synchronized (lock) {
-                    log.devices(self.accountId(), others);
-                }
-            }
-            if (!others.isEmpty()) {
-                try {
-                    deliver(self.accountId(), plaintext, true);
-                } catch (RelayException e) {
-                    // The message itself went out; only the copy to this account's other devices did not.
-                    LOG.log(Level.WARNING, "copy to own devices not sent: " + e.getMessage());
-                }
-            }
-        }
         return id;
     }
 
-    private String deliver(String to, byte[] plaintext, boolean ownAccount) {
+    private String deliver(String to, byte[] plaintext) {
+        String ownAccount = self.accountId();
+        boolean noteToSelf = to.equals(ownAccount);
+        if (noteToSelf) {
+            synchronized (lock) {
+                if (log.devices(ownAccount).isEmpty()) {
+                    log.devices(ownAccount, directory.ownDevices().stream().filter(d -> d != self.deviceId()).toList());
+                }
+                if (log.devices(ownAccount).isEmpty()) {
+                    throw new IllegalArgumentException("a note to self needs another device of this account");
+                }
+            }
+        }
         String id = UUID.randomUUID().toString();
-        boolean mismatchHandled = false;
+        // One refresh per account whose list the relay found stale (the recipient's, then perhaps our own).
+        Set<String> mismatchHandled = new HashSet<>();
         int transientLeft = TRANSIENT_RETRIES;
         long backoff = 500;
         while (true) {
-            List<RelayFrames.OutgoingMessage> messages = encrypt(to, plaintext, ownAccount);
+            List<RelayFrames.OutgoingMessage> messages = encrypt(to, plaintext, noteToSelf);
+            // Always sent for a message to someone else (empty too): the relay then tells us of a new own device.
+            List<RelayFrames.OutgoingMessage> copies = noteToSelf ? null : encrypt(ownAccount, plaintext, true);
             try {
-                requireTransport().send(id, to, messages);
+                requireTransport().send(id, to, messages, copies);
                 return id;
             } catch (RelayException.DeviceMismatchException e) {
-                if (mismatchHandled) {
+                String account = e.account().orElse(to);
+                if (!account.equals(to) && !account.equals(ownAccount) || !mismatchHandled.add(account)) {
                     throw e;
                 }
-                mismatchHandled = true;
-                refreshDevices(to, e, ownAccount);
+                refreshDevices(account, e, account.equals(ownAccount));
             } catch (RelayException.RateLimitedException | RelayException.UnavailableException e) {
                 if (transientLeft-- == 0) {
                     throw e;

@@ -114,8 +114,13 @@ public final class RelayClient implements AutoCloseable, net.secureconnect.sdk.m
      * Sends one envelope and waits for the relay's answer: {@code true} if it was a duplicate of an accepted
      * one, {@code false} if newly accepted; otherwise the typed {@link RelayException} of the refusal.
      */
-    @Override
     public boolean send(String id, String to, List<RelayFrames.OutgoingMessage> messages) {
+        return send(id, to, messages, null);
+    }
+
+    @Override
+    public boolean send(String id, String to, List<RelayFrames.OutgoingMessage> messages,
+                        List<RelayFrames.OutgoingMessage> self) {
         awaitConnected(SEND_TIMEOUT);
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         CompletableFuture<Boolean> previous = pending.put(id, answer);
@@ -123,7 +128,7 @@ public final class RelayClient implements AutoCloseable, net.secureconnect.sdk.m
             previous.completeExceptionally(new RelayException.UnavailableException("SUPERSEDED", "resent", false));
         }
         try {
-            transmit(RelayFrames.send(id, to, messages));
+            transmit(RelayFrames.send(id, to, messages, self));
             return answer.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new RelayException.UnavailableException("TIMEOUT", "no answer from the relay for " + id, false);

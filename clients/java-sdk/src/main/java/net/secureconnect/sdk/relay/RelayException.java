@@ -31,18 +31,34 @@ public class RelayException extends RuntimeException {
         }
     }
 
-    /** {@code DEVICE_MISMATCH}: the envelope did not name exactly the recipient's current devices. */
+    /**
+     * {@code DEVICE_MISMATCH}: the envelope did not name exactly the current devices of {@link #account()} (the
+     * recipient's for {@code messages}, this account's own for the {@code self} copies).
+     */
     public static class DeviceMismatchException extends RelayException {
+        private final String account;
         private final List<Integer> devices;
         private final List<Integer> missingDevices;
         private final List<Integer> extraDevices;
 
         public DeviceMismatchException(String message, List<Integer> devices, List<Integer> missingDevices,
                                        List<Integer> extraDevices) {
+            this(message, null, devices, missingDevices, extraDevices);
+        }
+
+        /** @param account whose device list did not match; null from a relay that does not say (the recipient's) */
+        public DeviceMismatchException(String message, String account, List<Integer> devices,
+                                       List<Integer> missingDevices, List<Integer> extraDevices) {
             super("DEVICE_MISMATCH", message);
+            this.account = account;
             this.devices = List.copyOf(devices);
             this.missingDevices = List.copyOf(missingDevices);
             this.extraDevices = List.copyOf(extraDevices);
+        }
+
+        /** The account whose device list did not match, or empty if the relay did not say (then the recipient's). */
+        public java.util.Optional<String> account() {
+            return java.util.Optional.ofNullable(account);
         }
 
         public List<Integer> devices() {

@@ -32,16 +32,30 @@ public final class RelayFrames {
     }
 
     public static String send(String id, String to, List<OutgoingMessage> messages) {
+        return send(id, to, messages, null);
+    }
+
+    /**
+     * A {@code send} frame; {@code self} (copies for this account's other devices, paid with the message) is left
+     * out when null. An empty {@code self} still asks the relay to check that this account has no other devices.
+     */
+    public static String send(String id, String to, List<OutgoingMessage> messages, List<OutgoingMessage> self) {
         ObjectNode frame = JSON.createObjectNode();
         frame.put("type", "send");
         frame.put("id", id);
         frame.put("to", to);
-        ArrayNode list = frame.putArray("messages");
+        messages(frame.putArray("messages"), messages);
+        if (self != null) {
+            messages(frame.putArray("self"), self);
+        }
+        return frame.toString();
+    }
+
+    private static void messages(ArrayNode list, List<OutgoingMessage> messages) {
         for (OutgoingMessage m : messages) {
             list.addObject().put("deviceId", m.deviceId()).put("type", m.type())
                     .put("body", Base64.getEncoder().encodeToString(m.body()));
         }
-        return frame.toString();
     }
 
     public static String ack(String ackId) {
@@ -81,7 +95,8 @@ public final class RelayFrames {
                 + (frame.hasNonNull("detail") ? " (" + frame.get("detail").asText() + ")" : "");
         return switch (code) {
             case "INSUFFICIENT_CREDITS" -> new RelayException.InsufficientCreditsException(detail);
-            case "DEVICE_MISMATCH" -> new RelayException.DeviceMismatchException(detail, ints(frame.path("devices")),
+            case "DEVICE_MISMATCH" -> new RelayException.DeviceMismatchException(detail,
+                    frame.path("account").asText(null), ints(frame.path("devices")),
                     ints(frame.path("missingDevices")), ints(frame.path("extraDevices")));
             case "UNKNOWN_RECIPIENT" -> new RelayException.UnknownRecipientException(detail);
             case "RATE_LIMITED" -> new RelayException.RateLimitedException(detail);

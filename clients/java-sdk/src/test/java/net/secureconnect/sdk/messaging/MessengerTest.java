@@ -74,6 +74,38 @@ class MessengerTest {
     }
 
     @Test
+    void oneSendWithOwnOtherDevicesIsOneEnvelopeAndOnePriceAndANoteToSelfToo() {
+        Client alice1 = client("alice", 1);
+        Client alice2 = client("alice", 2);
+        Client alice3 = client("alice", 3);
+        Client bob1 = client("bob", 1);
+        Client bob2 = client("bob", 2);
+        relay.credits.put("alice", 10L);
+
+        String id = alice1.messenger.send("bob", MessageContent.text("hello"));
+        assertEquals(9L, relay.credits.get("alice"), "recipient's devices and own copies: one price");
+        assertEquals(1, relay.mismatches, "the own device list is learnt from the relay, for free");
+        for (Client c : List.of(bob1, bob2)) {
+            relay.deliverAll(c, false);
+            assertEquals(List.of("hello"), c.messenger.history("alice").stream().map(StoredMessage::text).toList());
+        }
+        for (Client own : List.of(alice2, alice3)) {
+            relay.deliverAll(own, false);
+            StoredMessage copy = own.messenger.history("alice").get(0);
+            assertTrue(copy.outgoing());
+            assertEquals("hello", copy.text());
+            assertEquals(id, copy.id(), "the copy is the same envelope");
+        }
+        alice1.messenger.send("bob", MessageContent.text("again"));
+        assertEquals(8L, relay.credits.get("alice"));
+
+        alice1.messenger.send("alice", MessageContent.text("note to self"));
+        assertEquals(7L, relay.credits.get("alice"), "a note to self is one price too");
+        relay.deliverAll(alice3, false);
+        assertTrue(alice3.messenger.history("alice").stream().anyMatch(m -> m.text().equals("note to self")));
+    }
+
+    @Test
     void aNewDeviceOfTheRecipientIsPickedUpOnDeviceMismatchWithTheSameId() {
         Client alice = client("alice", 1);
         Client bob1 = client("bob", 1);
@@ -181,12 +213,31 @@ class MessengerTest {
             return ids;
         }
 
-        boolean send(DeviceAddress from, String id, String to, List<RelayFrames.OutgoingMessage> messages) {
+        boolean send(DeviceAddress from, String id, String to, List<RelayFrames.OutgoingMessage> messages,
+                     List<RelayFrames.OutgoingMessage> self) {
             if (accepted.contains(from.accountId() + " " + id)) {
                 return true;
             }
-            TreeSet<Integer> expected = deviceIds(to);
-            if (to.equals(from.accountId())) {
+            checkFanOut(from, to, messages);
+            if (self != null) {
+                checkFanOut(from, from.accountId(), self);
+            }
+            long balance = credits.getOrDefault(from.accountId(), 0L);
+            if (balance < 1) {
+                throw new RelayException.InsufficientCreditsException("no credits");
+            }
+            credits.put(from.accountId(), balance - 1);
+            accepted.add(from.accountId() + " " + id);
+            queue(from, id, to, messages);
+            if (self != null) {
+                queue(from, id, from.accountId(), self);
+            }
+            return false;
+        }
+
+        private void checkFanOut(DeviceAddress from, String account, List<RelayFrames.OutgoingMessage> messages) {
+            TreeSet<Integer> expected = deviceIds(account);
+            if (account.equals(from.accountId())) {
                 expected.remove(from.deviceId());
             }
             TreeSet<Integer> named = new TreeSet<>();
@@ -195,20 +246,17 @@ class MessengerTest {
                 mismatches++;
                 List<Integer> missing = expected.stream().filter(d -> !named.contains(d)).toList();
                 List<Integer> extra = named.stream().filter(d -> !expected.contains(d)).toList();
-                throw new RelayException.DeviceMismatchException("mismatch", List.copyOf(deviceIds(to)), missing, extra);
+                throw new RelayException.DeviceMismatchException("mismatch", account, List.copyOf(expected), missing,
+                        extra);
             }
-            long balance = credits.getOrDefault(from.accountId(), 0L);
-            if (balance < 1) {
-                throw new RelayException.InsufficientCreditsException("no credits");
-            }
-            credits.put(from.accountId(), balance - 1);
-            accepted.add(from.accountId() + " " + id);
+        }
+
+        private void queue(DeviceAddress from, String id, String account, List<RelayFrames.OutgoingMessage> messages) {
             for (RelayFrames.OutgoingMessage m : messages) {
                 String ackId = "ack-" + (++ackSeq);
-                queue(new DeviceAddress(to, m.deviceId())).add(new Queued(ackId, new RelayFrames.Delivery(ackId, id,
+                queue(new DeviceAddress(account, m.deviceId())).add(new Queued(ackId, new RelayFrames.Delivery(ackId, id,
                         from.accountId(), from.deviceId(), String.valueOf(m.type()), m.body(), "2026-11-26T12:00:00Z", "message")));
             }
-            return false;
         }
 
         void deliverAll(Client client, boolean twice) {
@@ -223,8 +271,9 @@ class MessengerTest {
         EnvelopeTransport transport(DeviceAddress self) {
             return new EnvelopeTransport() {
                 @Override
-                public boolean send(String id, String to, List<RelayFrames.OutgoingMessage> messages) {
-                    return FakeRelay.this.send(self, id, to, messages);
+                public boolean send(String id, String to, List<RelayFrames.OutgoingMessage> messages,
+                                    List<RelayFrames.OutgoingMessage> copies) {
+                    return FakeRelay.this.send(self, id, to, messages, copies);
                 }
 
                 @Override

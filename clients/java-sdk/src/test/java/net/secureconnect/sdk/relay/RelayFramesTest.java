@@ -30,6 +30,16 @@ class RelayFramesTest {
         assertEquals("AgAB", frame.path("messages").get(0).path("body").asText());
         assertEquals("AQk=", frame.path("messages").get(1).path("body").asText());
         assertEquals("{\"type\":\"ack\",\"ackId\":\"a-1\"}", RelayFrames.ack("a-1"));
+        assertTrue(frame.path("self").isMissingNode(), "no self field unless given");
+
+        JsonNode withCopies = RelayFrames.parse(RelayFrames.send("id-2", "bob",
+                List.of(new RelayFrames.OutgoingMessage(1, 2, new byte[] {2})),
+                List.of(new RelayFrames.OutgoingMessage(4, 1, new byte[] {1, 9}))));
+        assertEquals(4, withCopies.path("self").get(0).path("deviceId").asInt());
+        assertEquals("AQk=", withCopies.path("self").get(0).path("body").asText());
+        JsonNode noOtherDevice = RelayFrames.parse(RelayFrames.send("id-3", "bob",
+                List.of(new RelayFrames.OutgoingMessage(1, 2, new byte[] {2})), List.of()));
+        assertTrue(noOtherDevice.path("self").isArray() && noOtherDevice.path("self").isEmpty());
     }
 
     @Test
@@ -57,6 +67,10 @@ class RelayFramesTest {
         assertEquals(List.of(1, 2, 3), mismatch.devices());
         assertEquals(List.of(3), mismatch.missingDevices());
         assertEquals(List.of(4), mismatch.extraDevices());
+        assertTrue(mismatch.account().isEmpty());
+        RelayException.DeviceMismatchException own = assertInstanceOf(RelayException.DeviceMismatchException.class, refusal("""
+                {"type":"refused","id":"x","code":"DEVICE_MISMATCH","account":"alice","devices":[2],"missingDevices":[2],"extraDevices":[]}"""));
+        assertEquals("alice", own.account().orElseThrow());
         assertInstanceOf(RelayException.UnknownRecipientException.class, refusal("{\"type\":\"refused\",\"id\":\"x\",\"code\":\"UNKNOWN_RECIPIENT\"}"));
         assertInstanceOf(RelayException.RateLimitedException.class, refusal("{\"type\":\"refused\",\"id\":\"x\",\"code\":\"RATE_LIMITED\"}"));
         RelayException.UnavailableException unavailable = assertInstanceOf(RelayException.UnavailableException.class,
