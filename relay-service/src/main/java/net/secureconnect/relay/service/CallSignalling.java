@@ -224,6 +224,11 @@ public class CallSignalling {
             refuse(session, send.id(), RefusalCode.CALL_ENDED, "the call has ended");
             return;
         }
+        if (call.get().caller().equals(session.account()) && balances.suspended(session.account(), UsageKind.CALL_MINUTE)) {
+            // The call ends at its next minute anyway; until then the caller's side is no free channel either.
+            refuse(session, send.id(), RefusalCode.INSUFFICIENT_CREDITS, "the account is suspended for calls");
+            return;
+        }
         if (!calls.countSignal(call.get().key(), now, config.maxSignals())) {
             refuseNotLive(session, send.id(), calls.get(call.get().key()).orElse(call.get()), now);
             return;
@@ -266,11 +271,6 @@ public class CallSignalling {
         if (asCaller.isPresent() && asCaller.get().callee().equals(send.to())) {
             if (asCaller.get().callerDevice() != session.device() && send.kind() != EnvelopeKind.CALL_HANGUP) {
                 refuse(session, send.id(), RefusalCode.NOT_A_CALL_PARTY, "only the device that offered the call signals for it");
-                return Optional.empty();
-            }
-            if (send.kind() != EnvelopeKind.CALL_HANGUP
-                    && balances.suspended(sender, UsageKind.CALL_MINUTE)) {
-                refuse(session, send.id(), RefusalCode.INSUFFICIENT_CREDITS, "the account is suspended for calls");
                 return Optional.empty();
             }
             return asCaller;
