@@ -62,7 +62,8 @@ class RelayBillingIT {
     static final String IVY = "ivy-" + UUID.randomUUID();
     static final String JACK = "jack-" + UUID.randomUUID();
     /** Call minutes of 3 s, so the call test runs in seconds. */
-    static final Map<String, String> RELAY_SETTINGS = Map.of("relay.calls.minute", "3s");
+    static final Map<String, String> RELAY_SETTINGS = Map.of("relay.calls.minute", "3s",
+            "relay.calls.turn-secret", "relay-billing-it-turn-secret"); // production mode needs its own secret
 
     @BeforeAll
     static void start() {

@@ -42,7 +42,8 @@ class RelayClusterIT {
     static final String DAVE = "dave-" + UUID.randomUUID();
 
     /** No wallet in this test: a reserve far below zero makes every send a CAPTURE (billing paths: RelayBillingIT). */
-    static final Map<String, String> SETTINGS = Map.of("relay.billing.reserve", "-1000000000");
+    static final Map<String, String> SETTINGS = Map.of("relay.billing.reserve", "-1000000000",
+            "relay.calls.turn-secret", "relay-cluster-it-turn-secret"); // production mode needs its own secret
 
     @BeforeAll
     static void start() {

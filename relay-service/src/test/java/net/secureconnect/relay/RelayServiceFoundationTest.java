@@ -35,7 +35,7 @@ class RelayServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("relay-queue", "relay-envelopes");
+        return Set.of("relay-queue", "relay-envelopes", "relay-calls");
     }
 
     @Override

@@ -11,6 +11,7 @@ import net.secureconnect.contracts.UsageMode;
 import net.secureconnect.relay.protocol.EnvelopeKind;
 import net.secureconnect.relay.repository.QueueStore;
 import net.secureconnect.relay.service.BalanceBook;
+import net.secureconnect.relay.service.CallMeter;
 import net.secureconnect.relay.service.DeviceDirectory;
 import net.secureconnect.relay.service.EnvelopeRouter;
 import net.secureconnect.relay.service.UsageOutbox;
@@ -340,13 +341,21 @@ class RelayWebSocketTest {
     }
 
     @Test
-    void callSignallingIsRelayedUnchargedAnswerIsMeteredAndHangupEndsTheCall() throws Exception {
+    void callOfferAuthorizesTheCallersFirstMinuteAnswerGivesTurnCredentialsAndHangupEndsTheCall() throws Exception {
         User caller = user(1000, 1);
         User callee = user(0, 1);
         String callId = "call-" + UUID.randomUUID();
+        String minute1 = CallMeter.minuteUsageId(caller.account(), callId, 1);
         try (RelayClient a = RelayClient.connect(base, caller.token(), 1);
              RelayClient b = RelayClient.connect(base, callee.token(), 1)) {
             a.sendText(signal("call-offer", "o-1", callId, callee.account(), 1));
+            // The first minute is authorized for the caller at the offer; the offer waits for the wallet.
+            List<UsageEvent> usage = TestEvents.usageOf(caller.account(), 1, Duration.ofSeconds(10));
+            assertEquals(1, usage.size());
+            assertEquals(minute1, usage.get(0).eventId());
+            assertEquals(UsageKind.CALL_MINUTE, usage.get(0).kind());
+            assertEquals(UsageMode.AUTHORIZE, usage.get(0).mode());
+            TestEvents.balance(caller.account(), 995, 2, minute1); // the wallet debits it
             assertEquals("accepted", a.answer("o-1").getString("type"));
             JsonObject offer = b.next("deliver");
             assertEquals("call-offer", offer.getString("kind"));
@@ -354,26 +363,22 @@ class RelayWebSocketTest {
 
             b.sendText(signal("call-answer", "ans-1", callId, caller.account(), 1));
             assertEquals("accepted", b.answer("ans-1").getString("type"));
-            // TURN credentials for both parties, coturn REST scheme.
+            // TURN credentials for both parties, coturn REST scheme, valid for the paid minute plus the margin only.
+            long latestExpiry = Instant.now().plus(Duration.ofSeconds(60 + 15)).getEpochSecond() + 1;
             for (RelayClient party : List.of(a, b)) {
                 JsonObject turn = party.next("call-turn");
+                assertEquals(caller.account(), turn.getString("caller"));
                 String username = turn.getString("username");
                 javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
                 mac.init(new javax.crypto.spec.SecretKeySpec("secureconnect-dev-turn-secret".getBytes(), "HmacSHA1"));
                 assertEquals(Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes())), turn.getString("credential"));
-                assertTrue(Long.parseLong(username.substring(0, username.indexOf(':'))) > Instant.now().getEpochSecond());
+                long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
+                assertTrue(expiry > Instant.now().getEpochSecond());
+                assertTrue(expiry <= latestExpiry, "credentials outlive the paid minute: " + username);
             }
-            // The first minute is authorized for the caller at answer; the signalling itself is not charged.
-            String minute1 = net.secureconnect.contracts.EventIds.forCause(net.secureconnect.contracts.EventType.USAGE_EVENT,
-                    EnvelopeRouter.SOURCE, "call", callId, "1");
-            Awaits.until(() -> TestEvents.usageOf(caller.account(), 1, Duration.ofSeconds(5)).stream()
-                    .anyMatch(u -> u.eventId().equals(minute1)), "minute 1 authorized");
-            List<UsageEvent> usage = TestEvents.usageOf(caller.account(), 1, Duration.ofSeconds(5));
-            assertEquals(1, usage.size());
-            assertEquals(UsageKind.CALL_MINUTE, usage.get(0).kind());
-            assertEquals(UsageMode.AUTHORIZE, usage.get(0).mode());
+            // Nothing more was charged for the answer, nothing at all to the callee.
+            assertEquals(1, TestEvents.usageOf(caller.account(), 1, Duration.ofSeconds(2)).size());
             assertTrue(TestEvents.usageOf(callee.account(), 0, Duration.ofSeconds(2)).isEmpty());
-            TestEvents.balance(caller.account(), 995, 2, minute1); // the wallet debits it
 
             a.sendText(signal("call-hangup", "h-1", callId, callee.account(), 1));
             assertEquals("accepted", a.answer("h-1").getString("type"));

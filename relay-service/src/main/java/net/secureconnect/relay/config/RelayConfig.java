@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** relay-service settings ({@code relay.*}; environment form e.g. {@code RELAY_BILLING_RESERVE}). */
 @ConfigMapping(prefix = "relay")
@@ -93,20 +94,37 @@ public interface RelayConfig {
     }
 
     interface Calls {
-        /** Length of one paid call minute: one CALL_MINUTE is authorized at answer and at the start of each next one. */
+        /** Length of one paid call minute: one CALL_MINUTE is authorized at offer and at the start of each next one. */
         @WithDefault("60s")
         Duration minute();
 
-        /** Secret shared with the TURN server (coturn {@code static-auth-secret}); set it in production. */
-        @WithDefault("secureconnect-dev-turn-secret")
-        String turnSecret();
+        /**
+         * How long an offer rings: an offer not answered by then ends, and the authorization of its first minute
+         * is released (by any instance's sweeper if the offering one died). Also the lifetime of signalling rows.
+         */
+        @WithDefault("45s")
+        Duration ringTimeout();
 
-        /** Lifetime of the TURN credentials handed out at answer. */
-        @WithDefault("1h")
-        Duration turnTtl();
+        /**
+         * Secret shared with the TURN server (coturn {@code static-auth-secret}). No default: only the dev and test
+         * profiles set one, and a production start without one (or with the public dev secret) fails.
+         */
+        Optional<String> turnSecret();
+
+        /** TURN credentials live for the paid period plus this margin, and are renewed with each paid minute. */
+        @WithDefault("15s")
+        Duration turnMargin();
 
         /** TURN/STUN URLs given to clients with the credentials. */
         @WithDefault("turn:127.0.0.1:3478")
         List<String> turnUrls();
+
+        /** Largest ciphertext of one device's message in a call-signalling envelope (SDP and ICE fit). */
+        @WithDefault("4096")
+        int maxSignalBodyBytes();
+
+        /** Most signalling envelopes (offer, answer, ice) of one call, both parties together. */
+        @WithDefault("200")
+        int maxSignals();
     }
 }

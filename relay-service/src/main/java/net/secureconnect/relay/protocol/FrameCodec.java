@@ -239,15 +239,23 @@ public final class FrameCodec {
                 .put("deviceId", deviceId).toString();
     }
 
-    /** The call ended for both parties; later signalling for it is refused. */
-    public static String callEnded(String callId, String reason) {
-        return NODES.objectNode().put("type", "call-ended").put("callId", callId).put("reason", reason).toString();
+    /**
+     * The call ended for both parties; later signalling for it is refused. A call is named by its caller and the
+     * caller's call id (call ids are scoped to their caller).
+     */
+    public static String callEnded(String callId, String caller, String reason) {
+        return NODES.objectNode().put("type", "call-ended").put("callId", callId).put("caller", caller)
+                .put("reason", reason).toString();
     }
 
-    /** Short-lived TURN credentials for an answered call (coturn REST API scheme). */
-    public static String callTurn(String callId, String username, String credential, long ttlSeconds, List<String> urls) {
-        ObjectNode frame = NODES.objectNode().put("type", "call-turn").put("callId", callId).put("username", username)
-                .put("credential", credential).put("ttl", ttlSeconds);
+    /**
+     * TURN credentials for an answered call (coturn REST API scheme), valid for the paid period plus a margin:
+     * sent at answer and again after each paid minute.
+     */
+    public static String callTurn(String callId, String caller, String username, String credential, long ttlSeconds,
+                                  List<String> urls) {
+        ObjectNode frame = NODES.objectNode().put("type", "call-turn").put("callId", callId).put("caller", caller)
+                .put("username", username).put("credential", credential).put("ttl", ttlSeconds);
         urls.forEach(frame.putArray("urls")::add);
         return frame.toString();
     }

@@ -10,8 +10,18 @@ public enum RefusalCode {
     INSUFFICIENT_CREDITS,
     /** The sender exceeded its envelopes/s or bytes/s limit; retry later. */
     RATE_LIMITED,
-    /** Signalling for a call that has ended (hung up, or a minute could not be paid). */
+    /** Signalling for a call that has ended (hung up, not answered in time, or a minute could not be paid). */
     CALL_ENDED,
+    /** call-answer, call-ice or call-hangup for a call that does not exist between the sender and {@code to}. */
+    CALL_NOT_FOUND,
+    /** The call exists but the sender is not the party allowed to send this (e.g. an answer not from the callee). */
+    NOT_A_CALL_PARTY,
+    /** A call-offer with a call id the sender used already; offer again with a new call id. */
+    CALL_EXISTS,
+    /** A call-answer for a call that was answered already (by another device of the callee). */
+    CALL_ANSWERED,
+    /** Signalling body larger than the signalling limit, or the call's signalling count is used up. */
+    SIGNALLING_LIMIT,
     /** The relay could not store the envelope or get the wallet's answer in time; retry with the same id. */
     UNAVAILABLE
 }

@@ -17,6 +17,8 @@ public class RelayTables implements TableCatalog {
     /** One row per accepted envelope: de-duplication of resends and the usage outbox (sparse GSI {@code outbox}). */
     public static final String ENVELOPES = "relay-envelopes";
     public static final String OUTBOX_INDEX = "outbox";
+    /** One row per accepted call-offer, keyed by (caller, call id): the call's parties and state (docs/relay.md, Calls). */
+    public static final String CALLS = "relay-calls";
 
     @Override
     public List<TableSpec> tables() {
@@ -25,6 +27,7 @@ public class RelayTables implements TableCatalog {
                         .withTtl(QueueStore.EXPIRES_AT),
                 TableSpec.of(ENVELOPES, Key.string(QueueStore.ENVELOPE_KEY))
                         .withIndex(Index.of(OUTBOX_INDEX, Key.string(QueueStore.OUTBOX_SHARD), Key.number(QueueStore.ACCEPTED_AT)))
-                        .withTtl(QueueStore.EXPIRES_AT));
+                        .withTtl(QueueStore.EXPIRES_AT),
+                TableSpec.of(CALLS, Key.string(CallStore.CALL_KEY)).withTtl(CallStore.EXPIRES_AT));
     }
 }

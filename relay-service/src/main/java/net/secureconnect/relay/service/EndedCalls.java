@@ -2,25 +2,35 @@ package net.secureconnect.relay.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Calls that have ended (hangup, or a minute that could not be paid), known to every instance through notices. */
+/**
+ * A small cache of calls (by call key, {@link net.secureconnect.relay.repository.CallStore#key}) that ended,
+ * learnt from this instance's own decisions and from every instance's push notices, so a call meter stops
+ * without waiting for its next read. The durable truth is the call row's state: this cache only makes it
+ * faster, so it is bounded (the oldest entries go first) and may forget.
+ */
 @ApplicationScoped
 public class EndedCalls {
 
-    private static final long KEEP_MILLIS = 24 * 3600 * 1000L;
-    private final Map<String, Long> ended = new ConcurrentHashMap<>();
-
-    public void end(String callId) {
-        long now = System.currentTimeMillis();
-        ended.put(callId, now);
-        if (ended.size() > 100_000) {
-            ended.values().removeIf(at -> at < now - KEEP_MILLIS);
+    static final int CAPACITY = 10_000;
+    private final Map<String, Boolean> ended = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CAPACITY;
         }
+    };
+
+    public synchronized void end(String callKey) {
+        ended.put(callKey, Boolean.TRUE);
     }
 
-    public boolean ended(String callId) {
-        return ended.containsKey(callId);
+    public synchronized boolean ended(String callKey) {
+        return ended.containsKey(callKey);
+    }
+
+    synchronized int size() {
+        return ended.size();
     }
 }

@@ -44,8 +44,7 @@ public class EnvelopeRouter {
     private final RateLimiter limiter;
     private final Workers workers;
     private final RelayMetrics metrics;
-    private final EndedCalls endedCalls;
-    private final CallMeter callMeter;
+    private final CallSignalling calls;
     private final Duration ttl;
     private final Duration authorizeTimeout;
     /** How long after the authorize timeout an abandoned hold is released by the sweeper. */
@@ -53,9 +52,8 @@ public class EnvelopeRouter {
 
     public EnvelopeRouter(DeviceDirectory directory, BalanceBook balances, Authorizations authorizations,
                           QueueStore store, UsageOutbox outbox, Delivery delivery, RateLimiter limiter, Workers workers,
-                          RelayMetrics metrics, EndedCalls endedCalls, CallMeter callMeter, RelayConfig config) {
-        this.endedCalls = endedCalls;
-        this.callMeter = callMeter;
+                          RelayMetrics metrics, CallSignalling calls, RelayConfig config) {
+        this.calls = calls;
         this.directory = directory;
         this.balances = balances;
         this.authorizations = authorizations;
@@ -109,7 +107,7 @@ public class EnvelopeRouter {
         }
         String key = QueueStore.envelopeKey(sender, id);
         if (send.kind().call()) {
-            signal(session, send, key);
+            calls.signal(session, send, key); // only inside a live call of the sender; the caller pays the call
             return;
         }
         String usageId = usageEventId(sender, id);
@@ -146,34 +144,6 @@ public class EnvelopeRouter {
     private void invalid(DeviceSession session, String id, String detail) {
         metrics.frameRejected(FrameError.INVALID_FRAME);
         session.send(FrameCodec.error(FrameError.INVALID_FRAME, detail, id));
-    }
-
-    /** Call signalling: relayed like a message, not charged per envelope; answer and hangup drive the call meter. */
-    private void signal(DeviceSession session, ClientFrame.Send send, String key) {
-        if (endedCalls.ended(send.callId())) {
-            refuse(session, send.id(), RefusalCode.CALL_ENDED, "the call has ended");
-            return;
-        }
-        Instant now = Instant.now();
-        List<QueueStore.QueuedMessage> rows = rows(session, send, key, now);
-        try {
-            if (store.store(key, session.account(), send.id(), now, ttl, rows, Optional.empty(), 0)
-                    == QueueStore.StoreOutcome.DUPLICATE) {
-                acceptedAgain(session, send.id());
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("signalling envelope not stored (%s)", e.getClass().getSimpleName());
-            refuse(session, send.id(), RefusalCode.UNAVAILABLE, "the envelope could not be stored; retry with the same id");
-            return;
-        }
-        accepted(session, send, rows, send.kind().name());
-        switch (send.kind()) {
-            // The callee answers the caller: the caller pays.
-            case CALL_ANSWER -> callMeter.answered(send.callId(), send.to(), session.account());
-            case CALL_HANGUP -> callMeter.hungUp(send.callId(), session.account(), send.to());
-            default -> { }
-        }
     }
 
     private void capture(DeviceSession session, ClientFrame.Send send, String key, String usageId) {

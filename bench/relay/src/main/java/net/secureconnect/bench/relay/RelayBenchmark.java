@@ -77,7 +77,8 @@ public final class RelayBenchmark {
         ServiceProcess relay = ServiceProcess.start("relay-service", relayJar, Map.of(
                 // The benchmark measures capacity, not the per-account abuse limits.
                 "relay.limits.envelopes-per-second", "1000000",
-                "relay.limits.bytes-per-second", "100000000000"), List.of("-Xmx1g", "-XX:+UseG1GC"));
+                "relay.limits.bytes-per-second", "100000000000",
+                "relay.calls.turn-secret", "relay-benchmark-turn-secret"), List.of("-Xmx1g", "-XX:+UseG1GC"));
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LoadGenerator.Account> senders = accounts("bench-" + run + "-s", pairs);
