@@ -49,6 +49,8 @@ class RelayStoreFaultTest {
     DeviceDirectory directory;
     @Inject
     QueueStore store;
+    @Inject
+    net.secureconnect.relay.service.BalanceBook balances;
 
     record User(String account, String token) {
     }
@@ -154,5 +156,40 @@ class RelayStoreFaultTest {
         assertEquals(0, store.count(QueueStore.destination(bob.account(), 1)));
         List<UsageEvent> usage = TestEvents.usageOf(carol.account(), 2, Duration.ofSeconds(15));
         assertEquals(List.of(UsageMode.AUTHORIZE, UsageMode.RELEASE), usage.stream().map(UsageEvent::mode).toList());
+    }
+
+    @Test
+    void aSendIsAnsweredWithinTheBoundWhenTheStoreHangsAndItsSameIdRetryIsChargedOnce() {
+        User alice = user(1);
+        User bob = user(1);
+        TestEvents.balance(alice.account(), 1000, 1, "opened-" + alice.account());
+        Awaits.until(() -> balances.spendable(alice.account()) >= 1000, "balance known");
+        String id = "hang-" + UUID.randomUUID();
+        String key = QueueStore.envelopeKey(alice.account(), id);
+        FaultyQueueStore.STORE_HANGS.put(key, Duration.ofSeconds(30)); // longer than the answer bound (15 s)
+        try (RelayClient a = RelayClient.connect(base, alice.token(), 1);
+             RelayClient b = RelayClient.connect(base, bob.token(), 1)) {
+            a.send(id, bob.account(), new int[]{1}, new byte[]{9});
+            // The old relay answered only when the store returned (here 30 s; with Kafka down, 60 s and more).
+            JsonObject answer = a.next(f -> id.equals(f.getString("id")), Duration.ofSeconds(25));
+            assertEquals("refused", answer.getString("type"), answer.encode());
+            assertEquals("UNAVAILABLE", answer.getString("code"));
+            assertNull(answer.getBoolean("retryWithNewId"), "retry with the same id: " + answer.encode());
+
+            // The stuck write completes later: the envelope is durable and delivered once...
+            JsonObject delivered = b.next(f -> "deliver".equals(f.getString("type")), Duration.ofSeconds(60));
+            assertEquals(id, delivered.getString("id"));
+            b.ack(delivered.getString("ackId"));
+            // ...and the client's retry with the same id is answered by its state, not stored or charged again.
+            FaultyQueueStore.reset();
+            a.send(id, bob.account(), new int[]{1}, new byte[]{9});
+            JsonObject again = a.next(f -> id.equals(f.getString("id")), Duration.ofSeconds(25));
+            assertEquals("accepted", again.getString("type"), again.encode());
+            assertEquals(Boolean.TRUE, again.getBoolean("duplicate"));
+            assertNull(b.poll(Duration.ofSeconds(1)), "delivered once");
+        }
+        List<UsageEvent> usage = TestEvents.usageOf(alice.account(), 2, Duration.ofSeconds(15));
+        assertEquals(1, usage.size(), usage.toString());
+        assertEquals(UsageMode.CAPTURE, usage.get(0).mode());
     }
 }

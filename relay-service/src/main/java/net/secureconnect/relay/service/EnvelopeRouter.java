@@ -99,7 +99,7 @@ public class EnvelopeRouter {
             Set<Integer> extra = new TreeSet<>(given);
             extra.removeAll(expected);
             metrics.refused(RefusalCode.DEVICE_MISMATCH);
-            session.send(FrameCodec.deviceMismatch(id, expected, missing, extra));
+            session.answer(id, FrameCodec.deviceMismatch(id, expected, missing, extra));
             return;
         }
         String key = QueueStore.envelopeKey(sender, id);
@@ -322,7 +322,7 @@ public class EnvelopeRouter {
 
     private void refuseUseNewId(DeviceSession session, String id, String detail) {
         metrics.refused(RefusalCode.UNAVAILABLE);
-        session.send(FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
+        session.answer(id, FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
     }
 
     private List<QueueStore.QueuedMessage> rows(DeviceSession session, ClientFrame.Send send, String key, Instant now) {
@@ -349,18 +349,18 @@ public class EnvelopeRouter {
             }
             workers.execute(() -> {
                 metrics.accepted(mode);
-                session.send(FrameCodec.accepted(send.id(), false));
+                session.answer(send.id(), FrameCodec.accepted(send.id(), false));
             });
         });
     }
 
     private void acceptedAgain(DeviceSession session, String id) {
         metrics.accepted("DUPLICATE");
-        session.send(FrameCodec.accepted(id, true));
+        session.answer(id, FrameCodec.accepted(id, true));
     }
 
     private void refuse(DeviceSession session, String id, RefusalCode code, String detail) {
         metrics.refused(code);
-        session.send(FrameCodec.refused(id, code, detail));
+        session.answer(id, FrameCodec.refused(id, code, detail));
     }
 }

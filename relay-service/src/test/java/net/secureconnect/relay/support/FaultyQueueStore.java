@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,10 +37,28 @@ public class FaultyQueueStore extends QueueStore {
         super(dynamo, names);
     }
 
+    /** store() waits this long before writing: a dependency that hangs instead of failing. */
+    public static final Map<String, Duration> STORE_HANGS = new ConcurrentHashMap<>();
+
     public static void reset() {
+        STORE_HANGS.clear();
         COMPLETE_THEN_FAIL.clear();
         COMPLETE_FAILS.clear();
         RELEASE_FAILS.clear();
+    }
+
+    @Override
+    public StoreOutcome store(String envelopeKey, String sender, String envelopeId, Instant acceptedAt, Duration ttl,
+                              List<QueuedMessage> messages, Optional<byte[]> usageEvent, int outboxShard) {
+        Duration hang = STORE_HANGS.get(envelopeKey);
+        if (hang != null) {
+            try {
+                Thread.sleep(hang.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return super.store(envelopeKey, sender, envelopeId, acceptedAt, ttl, messages, usageEvent, outboxShard);
     }
 
     @Override

@@ -27,7 +27,13 @@ public final class RelayClient implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
     private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000));
+            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000)
+            .setMaxConnections(1000)); // Vert.x allows 50 WebSockets per server by default; tests open 100+
+
+    /** A client with a small, fixed socket receive buffer (no autotuning): stops reading soon after a pause. */
+    private static final WebSocketClient SMALL_BUFFER_CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000)
+            .setReceiveBufferSize(32 * 1024));
 
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -50,6 +56,32 @@ public final class RelayClient implements AutoCloseable {
     public static RelayClient connect(URI base, String token, int device) {
         WebSocketConnectOptions options = options(base, device).addHeader("Authorization", "Bearer " + token);
         return new RelayClient(await(CLIENT.connect(options)));
+    }
+
+    /**
+     * Connects and stops reading at once: a device that does not read its socket. Frames the relay writes fill
+     * the socket buffers, then wait in the relay. {@link #resume()} reads again.
+     */
+    public static RelayClient connectNotReading(URI base, String token, int device) {
+        WebSocketConnectOptions options = options(base, device).addHeader("Authorization", "Bearer " + token);
+        CompletableFuture<WebSocket> paused = new CompletableFuture<>();
+        SMALL_BUFFER_CLIENT.connect(options).onComplete(result -> {
+            if (result.succeeded()) {
+                result.result().pause(); // on the event loop, before any frame is handled
+                paused.complete(result.result());
+            } else {
+                paused.completeExceptionally(result.cause());
+            }
+        });
+        try {
+            return new RelayClient(paused.get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect", e);
+        }
+    }
+
+    public void resume() {
+        socket.resume();
     }
 
     /**
