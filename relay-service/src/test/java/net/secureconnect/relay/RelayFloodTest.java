@@ -77,7 +77,7 @@ class RelayFloodTest {
         User mallory = user();
         double before = closed("TOO_MANY_ERRORS");
         try (RelayClient m = RelayClient.connect(base, mallory.token(), 1)) {
-            for (int i = 0; i < 300 && !m.isClosed(); i++) {
+            for (int i = 0; i < 1000 && !m.isClosed(); i++) {
                 try {
                     m.sendText("{not json " + i);
                 } catch (RuntimeException closedMeanwhile) {
@@ -87,7 +87,7 @@ class RelayFloodTest {
             assertEquals(TOO_MANY, m.awaitClose(), "closed as too many mistakes: " + m.closeReason());
             long errors = m.seen().stream().filter(f -> "error".equals(f.getString("type"))).count()
                     + drain(m);
-            assertTrue(errors <= 25, "error frames are budgeted, got " + errors);
+            assertTrue(errors <= 160, "error frames are budgeted (burst 150), got " + errors);
         }
         assertTrue(closed("TOO_MANY_ERRORS") > before);
         relayStillServes();
@@ -110,15 +110,11 @@ class RelayFloodTest {
         double limitedBefore = registry.find("relay.frames.limited").counter().count();
         String junk = "[" + "9,".repeat(1_000_000) + "9]"; // 2 MB of valid JSON, but not an object
         try (RelayClient m = RelayClient.connect(base, mallory.token(), 1)) {
-            for (int i = 0; i < 20 && !m.isClosed(); i++) {
-                try {
-                    m.sendText(junk);
-                } catch (RuntimeException closedMeanwhile) {
-                    break;
-                }
+            for (int i = 0; i < 40; i++) {
+                m.sendTextNoWait(junk); // 80 MB as fast as the client can write them
             }
             Awaits.until(() -> registry.find("relay.frames.limited").counter().count() > limitedBefore
-                    || m.isClosed(), Duration.ofSeconds(30), "junk frames limited");
+                    || m.isClosed(), Duration.ofSeconds(90), "junk frames limited");
         }
         assertTrue(registry.find("relay.frames.limited").counter().count() > limitedBefore,
                 "frames over the characters per second dropped unread");
@@ -129,7 +125,7 @@ class RelayFloodTest {
     void aFloodOfUnknownAcksIsIgnoredThenClosed() {
         User mallory = user();
         try (RelayClient m = RelayClient.connect(base, mallory.token(), 1)) {
-            for (int i = 0; i < 300 && !m.isClosed(); i++) {
+            for (int i = 0; i < 1000 && !m.isClosed(); i++) {
                 try {
                     m.ack(String.format("%013d-%s", 1_700_000_000_000L + i, UUID.randomUUID()));
                 } catch (RuntimeException closedMeanwhile) {
@@ -147,7 +143,7 @@ class RelayFloodTest {
         double before = closed("RECONNECTING_TOO_OFTEN");
         for (int i = 0; i < 30; i++) {
             RelayClient c = RelayClient.connect(base, mallory.token(), 1);
-            c.close();
+            c.close(); // (refused ones among them are closed by the relay already)
         }
         try (RelayClient last = RelayClient.connect(base, mallory.token(), 1)) {
             assertEquals(TOO_MANY, last.awaitClose(), "reconnecting too often: " + last.closeReason());

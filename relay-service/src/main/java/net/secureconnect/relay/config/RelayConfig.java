@@ -138,9 +138,9 @@ public interface RelayConfig {
 
         /**
          * Frames a connection may get wrong per second (error frames, unknown acks, frames over the rate; burst:
-         * ten seconds' worth); beyond, it is closed with 4029.
+         * thirty seconds' worth); beyond, it is closed with 4029.
          */
-        @WithDefault("2")
+        @WithDefault("5")
         double errorsPerSecond();
 
         /** Connections one device may open on one instance per minute (burst: 10); beyond, closed at once with 4029. */

@@ -123,7 +123,7 @@ public final class DeviceSession {
     public void limits(double framesPerSecond, double charsPerSecond, double errorsPerSecond) {
         this.frames = new TokenBucket(framesPerSecond, 2 * framesPerSecond);
         this.chars = new TokenBucket(charsPerSecond, 2 * charsPerSecond);
-        this.errors = new TokenBucket(errorsPerSecond, 10 * errorsPerSecond);
+        this.errors = new TokenBucket(errorsPerSecond, 30 * errorsPerSecond);
     }
 
     /** Takes one frame of {@code length} characters from the budget, before it is parsed; false = over it. */

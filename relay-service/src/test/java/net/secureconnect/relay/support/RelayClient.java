@@ -43,19 +43,32 @@ public final class RelayClient implements AutoCloseable {
     private final CompletableFuture<Short> closed = new CompletableFuture<>();
     private volatile String closeReason;
 
+    /** Wraps a socket paused on connect (so no frame arrives before the handlers are set); reads it if asked. */
+    private RelayClient(WebSocket socket, boolean read) {
+        this(socket);
+        if (read) {
+            socket.resume();
+        }
+    }
+
     private RelayClient(WebSocket socket) {
         this.socket = socket;
-        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-        socket.closeHandler(v -> {
+        try {
+            socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+            socket.closeHandler(v -> {
+                closeReason = socket.closeReason();
+                closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
+            });
+        } catch (IllegalStateException alreadyClosed) { // the server closed it right after the handshake
             closeReason = socket.closeReason();
             closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
-        });
+        }
     }
 
     /** Connects with the token in the Authorization header. */
     public static RelayClient connect(URI base, String token, int device) {
         WebSocketConnectOptions options = options(base, device).addHeader("Authorization", "Bearer " + token);
-        return new RelayClient(await(CLIENT.connect(options)));
+        return new RelayClient(await(CLIENT.connect(options).onSuccess(WebSocket::pause)), true);
     }
 
     /**
@@ -113,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
     public static RelayClient connectWithSubprotocol(URI base, String token, int device) {
         WebSocketConnectOptions options = options(base, device).addSubProtocol("secureconnect.v1")
                 .addSubProtocol("quarkus-http-upgrade#Authorization#Bearer " + token);
-        return new RelayClient(await(CLIENT.connect(options)));
+        return new RelayClient(await(CLIENT.connect(options).onSuccess(WebSocket::pause)), true);
     }
 
     /** The HTTP status the handshake was refused with (0 if it was not refused). */
@@ -149,6 +162,11 @@ public final class RelayClient implements AutoCloseable {
 
     public void sendText(String frame) {
         await(socket.writeTextMessage(frame));
+    }
+
+    /** Queues a frame without waiting for it to be written (a client that floods). */
+    public void sendTextNoWait(String frame) {
+        socket.writeTextMessage(frame);
     }
 
     public void sendBinary(byte[] frame) {
