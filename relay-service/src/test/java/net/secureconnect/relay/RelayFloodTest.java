@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A hostile client floods the relay with what costs it work without paying: malformed frames, large junk frames,
+ * A hostile client floods the relay with what costs it work without paying: malformed frames, floods of frames,
  * acks of rows it was never sent, reconnects. Each is limited (error frame, then close 4029) and the relay keeps
  * serving everybody else.
  */
@@ -104,20 +104,25 @@ class RelayFloodTest {
         return count;
     }
 
+    /**
+     * Frames over the connection's frames/s are dropped before they are parsed (the characters/s bucket is the
+     * same check; it is not asserted here because whether a client exceeds 8 Mi characters/s depends on how fast
+     * this machine can write, while 10,000 tiny frames exceed 500 frames/s, burst 1,000, on any machine).
+     */
     @Test
-    void largeJunkFramesAreLimitedBeforeTheyAreParsed() {
+    void aFrameFloodIsDroppedBeforeItIsParsed() {
         User mallory = user();
         double limitedBefore = registry.find("relay.frames.limited").counter().count();
-        String junk = "[" + "9,".repeat(1_000_000) + "9]"; // 2 MB of valid JSON, but not an object
+        String frame = "{\"type\":\"send\",\"id\":\"x\",\"to\":\"nobody\",\"messages\":[{\"deviceId\":1,\"type\":1,\"body\":\"AA==\"}]}";
         try (RelayClient m = RelayClient.connect(base, mallory.token(), 1)) {
-            for (int i = 0; i < 40; i++) {
-                m.sendTextNoWait(junk); // 80 MB as fast as the client can write them
+            for (int i = 0; i < 10_000; i++) {
+                m.sendTextNoWait(frame);
             }
             Awaits.until(() -> registry.find("relay.frames.limited").counter().count() > limitedBefore
-                    || m.isClosed(), Duration.ofSeconds(90), "junk frames limited");
+                    || m.isClosed(), Duration.ofSeconds(90), "frames limited");
         }
         assertTrue(registry.find("relay.frames.limited").counter().count() > limitedBefore,
-                "frames over the characters per second dropped unread");
+                "frames over the connection's frames per second dropped unread");
         relayStillServes();
     }
 

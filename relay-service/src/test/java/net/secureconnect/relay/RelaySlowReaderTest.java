@@ -177,6 +177,9 @@ class RelaySlowReaderTest {
             slow.resume();
             assertEquals(DeviceSession.TOO_SLOW, slow.awaitClose(), "close code; reason " + slow.closeReason());
 
+            System.out.printf("[relay-test] 50 pairs x %d messages: %d ms with a stalled reader, %d ms with a reading "
+                    + "control; outbound high water %d of %d%n", ROUNDS, with.toMillis(), without.toMillis(),
+                    metrics.outboundHighWater(), cap);
             // Others were not delayed: a ratio to the run without the stalled reader, never an absolute time.
             assertTrue(with.toMillis() <= 2 * without.toMillis() + 5000,
                     "with a stalled reader " + with.toMillis() + " ms, without " + without.toMillis() + " ms");
