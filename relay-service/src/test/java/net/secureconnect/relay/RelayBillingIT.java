@@ -51,7 +51,7 @@ class RelayBillingIT {
 
     static final Path RELAY = Path.of(System.getProperty("relay.it.app", "target/quarkus-app/quarkus-run.jar"));
     static final Path WALLET = Path.of(System.getProperty("wallet.it.app", "../wallet-service/target/quarkus-app/quarkus-run.jar"));
-    static final String ADMIN = TestTokens.forUser("root-" + UUID.randomUUID(), "user", "admin");
+    static final String ADMIN_NAME = "root-" + UUID.randomUUID();
     static ServiceProcess wallet;
     static ServiceProcess relayA;
     static ServiceProcess relayB;
@@ -97,8 +97,13 @@ class RelayBillingIT {
         return URI.create(relay.url("/"));
     }
 
+    /** A fresh admin token per call: tokens live 5 min, and starting the processes can take longer on a busy machine. */
+    static String admin() {
+        return TestTokens.forUser(ADMIN_NAME, "user", "admin");
+    }
+
     static void adjust(String account, long credits) {
-        RestAssured.given().baseUri(wallet.url("")).auth().oauth2(ADMIN).contentType("application/json")
+        RestAssured.given().baseUri(wallet.url("")).auth().oauth2(admin()).contentType("application/json")
                 .header("Idempotency-Key", UUID.randomUUID().toString())
                 .body(Map.of("credits", credits, "reason", "relay billing test"))
                 .post("/admin/wallets/" + account + "/adjustments").then().statusCode(201);
@@ -108,7 +113,7 @@ class RelayBillingIT {
     static void drain(String account) {
         for (int attempt = 0; attempt < 50; attempt++) {
             long balance = walletOf(account).getLong("balance");
-            int status = RestAssured.given().baseUri(wallet.url("")).auth().oauth2(ADMIN).contentType("application/json")
+            int status = RestAssured.given().baseUri(wallet.url("")).auth().oauth2(admin()).contentType("application/json")
                     .header("Idempotency-Key", UUID.randomUUID().toString())
                     .body(Map.of("credits", -balance, "reason", "relay suspension test"))
                     .post("/admin/wallets/" + account + "/adjustments").statusCode();
@@ -120,7 +125,7 @@ class RelayBillingIT {
     }
 
     static JsonObject walletOf(String account) {
-        return new JsonObject(RestAssured.given().baseUri(wallet.url("")).auth().oauth2(ADMIN)
+        return new JsonObject(RestAssured.given().baseUri(wallet.url("")).auth().oauth2(admin())
                 .get("/wallets/" + account).then().statusCode(200).extract().asString());
     }
 

@@ -78,7 +78,12 @@ public final class SecureConnectCli {
                 }
                 err.println(node);
             } else {
-                err.println("sc: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (e instanceof net.secureconnect.sdk.relay.RelayException.UnavailableException
+                        && !message.startsWith("not delivered")) {
+                    message = "not delivered: relay unavailable, retry (" + message + ")";
+                }
+                err.println("sc: " + message);
             }
             return code;
         });

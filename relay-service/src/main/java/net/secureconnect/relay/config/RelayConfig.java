@@ -23,9 +23,15 @@ public interface RelayConfig {
 
     Calls calls();
 
+    Connection connection();
+
     /** Executor running sends, deliveries and acks (the DynamoDB client blocks). */
     @WithDefault("32")
     int workerThreads();
+
+    /** Client frames (sends, acks) waiting for a worker; beyond, a send is refused UNAVAILABLE, an ack dropped. */
+    @WithDefault("512")
+    int workerQueue();
 
     /** Relay-internal topic that tells every instance which accounts have new envelopes or receipts. */
     @WithDefault("relay-deliveries")
@@ -64,8 +70,11 @@ public interface RelayConfig {
         @WithDefault("20")
         long reserve();
 
-        /** How long a send waits for the wallet's answer to an authorization before it is refused (UNAVAILABLE). */
-        @WithDefault("30s")
+        /**
+         * How long a send waits for the wallet's answer to an authorization before it is refused (UNAVAILABLE);
+         * below {@code relay.connection.answer-timeout}, so the refusal says what happened.
+         */
+        @WithDefault("10s")
         Duration authorizeTimeout();
     }
 
@@ -126,5 +135,46 @@ public interface RelayConfig {
         /** Most signalling envelopes (offer, answer, ice) of one call, both parties together. */
         @WithDefault("200")
         int maxSignals();
+    }
+
+    /** Limits of one WebSocket connection (docs/protocol.md "Limits"). */
+    interface Connection {
+        /**
+         * Characters of server frames waiting to be written to one connection's socket; beyond, the connection is
+         * closed with 4008 (too slow). Bounds the memory one device that stops reading can hold.
+         */
+        @WithDefault("4194304")
+        long maxOutbound();
+
+        /** Frames one connection may send per second, before any is parsed (burst: two seconds' worth). */
+        @WithDefault("500")
+        double framesPerSecond();
+
+        /** Characters of frames one connection may send per second, before any is parsed (burst: two seconds' worth). */
+        @WithDefault("8388608")
+        double charsPerSecond();
+
+        /**
+         * Frames a connection may get wrong per second (error frames, unknown acks, frames over the rate; burst:
+         * thirty seconds' worth); beyond, it is closed with 4029.
+         */
+        @WithDefault("5")
+        double errorsPerSecond();
+
+        /** Connections one device may open on one instance per minute (burst: 10); beyond, closed at once with 4029. */
+        @WithDefault("30")
+        double connectsPerMinute();
+
+        /** Sends of one connection waiting for their answer; beyond, a send is refused RATE_LIMITED without work. */
+        @WithDefault("64")
+        int maxPendingSends();
+
+        /**
+         * Every send is answered within this time: if nothing else answered it by then (a dependency down or slow),
+         * it is answered {@code refused UNAVAILABLE}, retry with the same id (the retry is answered by the
+         * envelope's state, so it is stored and charged at most once).
+         */
+        @WithDefault("15s")
+        java.time.Duration answerTimeout();
     }
 }

@@ -28,6 +28,12 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class RelayKafka {
 
+    /** Longest a producer send blocks its caller (metadata unknown, buffer full: the broker is down). */
+    static final int MAX_BLOCK_MS = 2_000;
+    static final int REQUEST_TIMEOUT_MS = 5_000;
+    /** A record not acknowledged by then fails (the outbox sweeper re-publishes usage events). */
+    static final int DELIVERY_TIMEOUT_MS = 10_000;
+
     private final Map<String, Object> settings;
     private volatile Producer<String, byte[]> producer;
 
@@ -47,6 +53,11 @@ public class RelayKafka {
                     props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
                     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "relay-service");
+                    // Bounded waits (docs/relay.md "Every send is answered"): send() blocks at most MAX_BLOCK
+                    // for metadata or buffer space; an unacknowledged record fails after DELIVERY_TIMEOUT.
+                    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+                    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+                    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
                     producer = new KafkaProducer<>(props);
                 }
                 current = producer;

@@ -14,5 +14,7 @@ public enum FrameError {
     /** A ciphertext larger than the envelope limit, too many messages, or a frame too large to read. */
     OVERSIZE,
     /** A binary frame: the protocol uses text frames only. */
-    BINARY_FRAME
+    BINARY_FRAME,
+    /** Over the connection's frames or characters per second: the frame was dropped unread. */
+    RATE_LIMITED
 }

@@ -324,23 +324,23 @@ public class CallSignalling {
             }
             workers.execute(() -> {
                 metrics.accepted(send.kind().name());
-                session.send(FrameCodec.accepted(send.id(), false));
+                session.answer(send.id(), FrameCodec.accepted(send.id(), false));
             });
         });
     }
 
     private void acceptedAgain(DeviceSession session, String id) {
         metrics.accepted("DUPLICATE");
-        session.send(FrameCodec.accepted(id, true));
+        session.answer(id, FrameCodec.accepted(id, true));
     }
 
     private void refuseUseNewCall(DeviceSession session, String id, String detail) {
         metrics.refused(RefusalCode.UNAVAILABLE);
-        session.send(FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
+        session.answer(id, FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
     }
 
     private void refuse(DeviceSession session, String id, RefusalCode code, String detail) {
         metrics.refused(code);
-        session.send(FrameCodec.refused(id, code, detail));
+        session.answer(id, FrameCodec.refused(id, code, detail));
     }
 }

@@ -15,6 +15,8 @@ public class Connections {
     public static final int REPLACED = 4001;
     /** Close code when the device is not (or no longer) one of the account's devices. */
     public static final int UNKNOWN_DEVICE = 4003;
+    /** Close code for a connection that reconnects or sends invalid frames too often: wait, then reconnect. */
+    public static final int TOO_MANY = 4029;
 
     private final Map<String, Map<Integer, DeviceSession>> byAccount = new ConcurrentHashMap<>();
     private final Map<String, DeviceSession> byConnection = new ConcurrentHashMap<>();

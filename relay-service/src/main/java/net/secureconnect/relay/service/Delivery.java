@@ -127,9 +127,9 @@ public class Delivery {
      * has it, and until the delete is written this connection does not send it again) and the sender's devices
      * get a receipt.
      */
-    public void ack(DeviceSession session, String ackId) {
+    public boolean ack(DeviceSession session, String ackId) {
         if (session.deleting(ackId)) {
-            return; // a repeated ack
+            return true; // a repeated ack
         }
         Optional<DeviceSession.Sent> sent = session.acknowledged(ackId);
         if (sent.isPresent()) {
@@ -140,12 +140,11 @@ public class Delivery {
             if (session.backlog) {
                 drain(session);
             }
-            return;
+            return true;
         }
-        // Not sent on this connection (delivered on an earlier one): delete it now if it is there.
-        // The key is the caller's own destination: a device can only ever delete its own queue's rows.
-        store.delete(session.destination(), ackId).ifPresent(row -> receipt(row.sender(),
-                new DeliveryNotice.Receipt(row.envelopeId(), session.account(), session.device())));
+        // Not sent on this connection: ignored, no read or delete of the store (an ack flood must cost nothing).
+        // A row delivered on an earlier connection is delivered again on this one and acked then.
+        return false;
     }
 
     private void receipt(String sender, DeliveryNotice.Receipt receipt) {

@@ -7,10 +7,18 @@ import net.secureconnect.relay.repository.QueueStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One authenticated device's live connection on this instance. */
 public final class DeviceSession {
+
+    /**
+     * Close code for a connection that does not read its frames: more than the outbound limit was waiting to be
+     * written to its socket. Nothing is lost: unacknowledged envelopes are delivered again on the next connection.
+     */
+    public static final int TOO_SLOW = 4008;
 
     private final WebSocketConnection connection;
     private final String account;
@@ -26,13 +34,27 @@ public final class DeviceSession {
     volatile boolean firstDrainDone;
     /** The last drain stopped at the in-flight limit: the queue may hold rows not sent yet. */
     volatile boolean backlog;
+    /** Characters of frames handed to the connection and not written to its socket yet (what this connection holds). */
+    private final AtomicLong outbound = new AtomicLong();
+    private final long maxOutbound;
+    private final AtomicBoolean tooSlow = new AtomicBoolean();
+    private final RelayMetrics metrics;
+    /** Sends of this connection waiting for their answer (envelope id → how many): each is answered once. */
+    private final Map<String, Integer> awaitingAnswer = new ConcurrentHashMap<>();
+    private final AtomicInteger awaiting = new AtomicInteger();
+    private volatile TokenBucket frames;
+    private volatile TokenBucket chars;
+    private volatile TokenBucket errors;
 
     /** What the relay remembers of a row it sent: enough for the sender's receipt. */
     record Sent(String envelopeId, String sender) {
     }
 
-    public DeviceSession(WebSocketConnection connection, String account, int device) {
+    public DeviceSession(WebSocketConnection connection, String account, int device, long maxOutbound,
+                         RelayMetrics metrics) {
         this.connection = connection;
+        this.maxOutbound = maxOutbound;
+        this.metrics = metrics;
         this.account = account;
         this.device = device;
         this.destination = QueueStore.destination(account, device);
@@ -70,16 +92,85 @@ public final class DeviceSession {
         return connection.isOpen();
     }
 
-    /** Writes a frame and waits until it is handed to the socket; false when the connection is gone. */
+    /**
+     * Queues a frame for the socket without waiting (no thread is ever parked on one device's socket); false when
+     * the connection is gone or too slow. A connection whose frames not yet written would exceed the outbound limit
+     * is closed with {@link #TOO_SLOW}: back-pressure that costs other devices nothing and bounds this one's memory.
+     */
     public boolean send(String frame) {
-        if (!connection.isOpen()) {
+        if (!connection.isOpen() || tooSlow.get()) {
             return false;
         }
+        long size = frame.length();
+        long waiting = outbound.addAndGet(size);
+        if (waiting > maxOutbound) {
+            outbound.addAndGet(-size);
+            tooSlow();
+            return false;
+        }
+        metrics.outboundQueued(waiting);
         try {
-            connection.sendTextAndAwait(frame);
+            connection.sendText(frame).subscribe().with(ok -> outbound.addAndGet(-size),
+                    failure -> outbound.addAndGet(-size));
             return true;
         } catch (RuntimeException e) {
+            outbound.addAndGet(-size);
             return false;
+        }
+    }
+
+    /** Sets this connection's budgets for frames and characters read, and for frames it gets wrong. */
+    public void limits(double framesPerSecond, double charsPerSecond, double errorsPerSecond) {
+        this.frames = new TokenBucket(framesPerSecond, 2 * framesPerSecond);
+        this.chars = new TokenBucket(charsPerSecond, 2 * charsPerSecond);
+        this.errors = new TokenBucket(errorsPerSecond, 30 * errorsPerSecond);
+    }
+
+    /** Takes one frame of {@code length} characters from the budget, before it is parsed; false = over it. */
+    public boolean frameAllowed(int length) {
+        return frames == null || (frames.tryTake(1) && chars.tryTake(length));
+    }
+
+    /** Takes one mistake (error frame, unknown ack) from the budget; false = over it, close the connection. */
+    public boolean errorAllowed() {
+        return errors == null || errors.tryTake(1);
+    }
+
+    /** Registers a send that will be answered; false when {@code max} sends wait for an answer already. */
+    public boolean expectAnswer(String id, int max) {
+        if (awaiting.incrementAndGet() > max) {
+            awaiting.decrementAndGet();
+            return false;
+        }
+        awaitingAnswer.merge(id, 1, Integer::sum);
+        return true;
+    }
+
+    /** Sends the answer to send {@code id} unless it was answered already (e.g. by the answer timeout). */
+    public boolean answer(String id, String frame) {
+        boolean[] due = new boolean[1];
+        awaitingAnswer.computeIfPresent(id, (key, count) -> {
+            due[0] = true;
+            return count > 1 ? count - 1 : null;
+        });
+        if (!due[0]) {
+            return false;
+        }
+        awaiting.decrementAndGet();
+        return send(frame);
+    }
+
+    /** Characters handed to the connection and not written to its socket yet. */
+    public long outboundChars() {
+        return outbound.get();
+    }
+
+    private void tooSlow() {
+        if (tooSlow.compareAndSet(false, true)) {
+            metrics.closedTooSlow();
+            // The close frame waits behind the unread ones; the server drops the TCP connection if the closing
+            // handshake does not finish in time (Vert.x's WebSocket closing timeout).
+            close(TOO_SLOW, "too slow: frames not read");
         }
     }
 

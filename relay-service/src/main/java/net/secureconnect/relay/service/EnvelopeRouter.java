@@ -137,13 +137,13 @@ public class EnvelopeRouter {
         Set<Integer> extra = new TreeSet<>(named);
         extra.removeAll(expected);
         metrics.refused(RefusalCode.DEVICE_MISMATCH);
-        session.send(FrameCodec.deviceMismatch(id, account, expected, missing, extra));
+        session.answer(id, FrameCodec.deviceMismatch(id, account, expected, missing, extra));
         return false;
     }
 
     private void invalid(DeviceSession session, String id, String detail) {
         metrics.frameRejected(FrameError.INVALID_FRAME);
-        session.send(FrameCodec.error(FrameError.INVALID_FRAME, detail, id));
+        session.answer(id, FrameCodec.error(FrameError.INVALID_FRAME, detail, id));
     }
 
     private void capture(DeviceSession session, ClientFrame.Send send, String key, String usageId) {
@@ -230,10 +230,11 @@ public class EnvelopeRouter {
                 stored = store.completeHeld(key, now, ttl, rows);
             } catch (RuntimeException e) {
                 LOG.warnf("authorized envelope not stored (%s)", e.getClass().getSimpleName());
-                // Unknown outcome: release it unless it was stored after all.
-                stored = !releaseHold(key, release) && store.accepted(key);
+                afterUnknownCompletion(session, send, key, usageId, release, rows);
+                return;
             }
             if (!stored) {
+                // Not held any more: the sweeper is releasing it (we were too late); its charge is given back.
                 refuseUseNewId(session, send.id(), "the envelope could not be stored; its charge is given back; "
                         + "resend with a new id");
                 return;
@@ -242,18 +243,66 @@ public class EnvelopeRouter {
         }, workers.executor());
     }
 
+    /** How an attempt to end a hold went. */
+    private enum HoldEnd {
+        /** This call ended the hold: nothing can be stored under it any more; the RELEASE is out (or in the outbox). */
+        RELEASED,
+        /** It was not held any more: completed (stored) or released by someone else. */
+        NOT_HELD,
+        /** The store did not answer: still held, or ended by a write whose outcome is unknown. */
+        UNKNOWN
+    }
+
     /** Publishes the RELEASE of a held envelope's authorization (once: only the one who ends the hold does). */
-    private boolean releaseHold(String key, UsageEvent release) {
+    private HoldEnd releaseHold(String key, UsageEvent release) {
         try {
             if (store.releaseHeld(key)) {
                 outbox.publishAndClear(release, key);
-                return true;
+                return HoldEnd.RELEASED;
             }
-            return false;
+            return HoldEnd.NOT_HELD;
         } catch (RuntimeException e) {
             // Still held: the sweeper releases it when it is due.
             LOG.warnf("hold not released now (%s); the sweeper releases it", e.getClass().getSimpleName());
-            return true;
+            return HoldEnd.UNKNOWN;
+        }
+    }
+
+    /**
+     * The wallet debited a held envelope, and the write that stores it failed with an unknown outcome: it may be
+     * stored (and then delivered). The client is told only what is known: a charge is given back (new id) only
+     * when this call released the hold, so nothing can have been stored; when even that is unknown, the answer is
+     * UNAVAILABLE with the SAME id, and the resend is answered by the envelope's state (accepted once stored,
+     * "new id" once the sweeper released the hold). Telling it "new id" here would charge the message twice.
+     */
+    private void afterUnknownCompletion(DeviceSession session, ClientFrame.Send send, String key, String usageId,
+                                        UsageEvent release, List<QueueStore.QueuedMessage> rows) {
+        String sender = session.account();
+        switch (releaseHold(key, release)) {
+            case RELEASED -> {
+                balances.release(sender, usageId);
+                refuseUseNewId(session, send.id(), "the envelope could not be stored; its charge is given back; "
+                        + "resend with a new id");
+            }
+            case NOT_HELD -> {
+                QueueStore.EnvelopeState state;
+                try {
+                    state = store.state(key);
+                } catch (RuntimeException e) {
+                    refuse(session, send.id(), RefusalCode.UNAVAILABLE,
+                            "the envelope may be stored; retry with the same id");
+                    return;
+                }
+                if (state == QueueStore.EnvelopeState.ACCEPTED) {
+                    accepted(session, send, rows, "AUTHORIZE"); // the failed write was stored after all
+                } else {
+                    balances.release(sender, usageId);
+                    refuseUseNewId(session, send.id(), "the envelope was not stored and its charge is given back; "
+                            + "resend with a new id");
+                }
+            }
+            case UNKNOWN -> refuse(session, send.id(), RefusalCode.UNAVAILABLE,
+                    "the envelope may be stored; retry with the same id");
         }
     }
 
@@ -270,7 +319,7 @@ public class EnvelopeRouter {
 
     private void refuseUseNewId(DeviceSession session, String id, String detail) {
         metrics.refused(RefusalCode.UNAVAILABLE);
-        session.send(FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
+        session.answer(id, FrameCodec.refusedUseNewId(id, RefusalCode.UNAVAILABLE, detail));
     }
 
     private List<QueueStore.QueuedMessage> rows(DeviceSession session, ClientFrame.Send send, String key, Instant now) {
@@ -313,18 +362,18 @@ public class EnvelopeRouter {
             }
             workers.execute(() -> {
                 metrics.accepted(mode);
-                session.send(FrameCodec.accepted(send.id(), false));
+                session.answer(send.id(), FrameCodec.accepted(send.id(), false));
             });
         });
     }
 
     private void acceptedAgain(DeviceSession session, String id) {
         metrics.accepted("DUPLICATE");
-        session.send(FrameCodec.accepted(id, true));
+        session.answer(id, FrameCodec.accepted(id, true));
     }
 
     private void refuse(DeviceSession session, String id, RefusalCode code, String detail) {
         metrics.refused(code);
-        session.send(FrameCodec.refused(id, code, detail));
+        session.answer(id, FrameCodec.refused(id, code, detail));
     }
 }

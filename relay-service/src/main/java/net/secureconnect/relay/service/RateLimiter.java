@@ -50,6 +50,20 @@ public class RateLimiter {
         }
     }
 
+    private final Map<String, TokenBucket> connects = new ConcurrentHashMap<>();
+    private double connectsPerMinute = 30;
+
+    @jakarta.inject.Inject
+    void connectLimit(RelayConfig config) {
+        this.connectsPerMinute = config.connection().connectsPerMinute();
+    }
+
+    /** Takes one connection of the device from its allowance on this instance; false = reconnecting too often. */
+    public boolean tryConnect(String account, int device) {
+        return connects.computeIfAbsent(account + "/" + device,
+                key -> new TokenBucket(connectsPerMinute / 60.0, 10, nanoClock)).tryTake(1);
+    }
+
     /** Takes one envelope of {@code bytes} ciphertext bytes from the account's allowance; false = over the limit. */
     public boolean tryAcquire(String account, long bytes) {
         return accounts.computeIfAbsent(account, a -> new Buckets()).take(bytes);

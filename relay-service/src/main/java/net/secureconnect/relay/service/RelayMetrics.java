@@ -27,6 +27,12 @@ public class RelayMetrics {
     private final Timer authorizeLatency;
     private final Timer storeLatency;
     private final DistributionSummary queueDepth;
+    /** Most characters ever waiting in one connection's outbound buffer (bounded by relay.connection.max-outbound). */
+    private final AtomicLong outboundHighWater = new AtomicLong();
+    private final Counter closedTooSlow;
+    private final Counter closedTooManyErrors;
+    private final Counter reconnectsRefused;
+    private final Counter framesLimited;
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,6 +54,14 @@ public class RelayMetrics {
         storeLatency = Timer.builder("relay.store.latency")
                 .description("envelope and queue rows written (one DynamoDB transaction, grouped with others)")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("relay.connection.outbound.high.water", outboundHighWater);
+        closedTooSlow = Counter.builder("relay.connections.closed").tag("reason", "TOO_SLOW").register(registry);
+        closedTooManyErrors = Counter.builder("relay.connections.closed").tag("reason", "TOO_MANY_ERRORS")
+                .register(registry);
+        reconnectsRefused = Counter.builder("relay.connections.closed").tag("reason", "RECONNECTING_TOO_OFTEN")
+                .register(registry);
+        framesLimited = Counter.builder("relay.frames.limited").description("frames dropped or refused before decoding")
+                .register(registry);
         queueDepth = DistributionSummary.builder("relay.queue.depth.on.connect")
                 .description("envelopes waiting in a device's queue when it connects").register(registry);
     }
@@ -98,5 +112,33 @@ public class RelayMetrics {
 
     public void inFlight(long delta) {
         inFlight.addAndGet(delta);
+    }
+
+    public void outboundQueued(long chars) {
+        outboundHighWater.accumulateAndGet(chars, Math::max);
+    }
+
+    public long outboundHighWater() {
+        return outboundHighWater.get();
+    }
+
+    public void closedTooSlow() {
+        closedTooSlow.increment();
+    }
+
+    public double closedTooSlowCount() {
+        return closedTooSlow.count();
+    }
+
+    public void closedTooManyErrors() {
+        closedTooManyErrors.increment();
+    }
+
+    public void reconnectRefused() {
+        reconnectsRefused.increment();
+    }
+
+    public void frameLimited() {
+        framesLimited.increment();
     }
 }

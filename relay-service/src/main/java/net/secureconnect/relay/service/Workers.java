@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Workers {
 
     private final ExecutorService executor;
+    /** Client frames admitted and not run yet: bounded, so a flood is refused rather than held in memory. */
+    private final java.util.concurrent.Semaphore admitted;
+    private final java.util.concurrent.ScheduledExecutorService timer;
 
     public Workers(RelayConfig config) {
         AtomicInteger count = new AtomicInteger();
@@ -24,6 +27,34 @@ public class Workers {
             return thread;
         };
         this.executor = Executors.newFixedThreadPool(config.workerThreads(), factory);
+        this.admitted = new java.util.concurrent.Semaphore(config.workerQueue());
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "relay-answer-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs a client frame's work unless too many are waiting already; false = refused, nothing queued. */
+    public boolean tryExecute(Runnable task) {
+        if (!admitted.tryAcquire()) {
+            return false;
+        }
+        try {
+            executor.execute(() -> {
+                admitted.release();
+                task.run();
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            admitted.release();
+            return false;
+        }
+    }
+
+    /** Runs a short, non-blocking task after {@code delay}. */
+    public void schedule(java.time.Duration delay, Runnable task) {
+        timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public ExecutorService executor() {
@@ -36,6 +67,7 @@ public class Workers {
 
     @PreDestroy
     void stop() throws InterruptedException {
+        timer.shutdownNow();
         executor.shutdown();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }

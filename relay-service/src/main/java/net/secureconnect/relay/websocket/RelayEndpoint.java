@@ -21,6 +21,8 @@ import net.secureconnect.relay.service.Delivery;
 import net.secureconnect.relay.service.DeviceDirectory;
 import net.secureconnect.relay.service.DeviceSession;
 import net.secureconnect.relay.service.EnvelopeRouter;
+import net.secureconnect.relay.service.RateLimiter;
+import net.secureconnect.relay.protocol.RefusalCode;
 import net.secureconnect.relay.service.RelayMetrics;
 import net.secureconnect.relay.service.Workers;
 import net.secureconnect.runtime.security.Roles;
@@ -60,6 +62,8 @@ public class RelayEndpoint {
     RelayMetrics metrics;
     @Inject
     RelayConfig config;
+    @Inject
+    RateLimiter limiter;
 
     private FrameCodec codec;
 
@@ -79,7 +83,16 @@ public class RelayEndpoint {
                     "query parameter device must name one of the account's devices")).subscribe().with(ok -> { }, e -> { });
             return;
         }
-        DeviceSession session = new DeviceSession(connection, account, device.get());
+        if (!limiter.tryConnect(account, device.get())) {
+            // Before anything is published or read: a reconnect loop costs one check, not a notice and a drain.
+            metrics.reconnectRefused();
+            connection.close(new CloseReason(Connections.TOO_MANY,
+                    "reconnecting too often; wait before connecting again")).subscribe().with(ok -> { }, e -> { });
+            return;
+        }
+        RelayConfig.Connection limits = config.connection();
+        DeviceSession session = new DeviceSession(connection, account, device.get(), limits.maxOutbound(), metrics);
+        session.limits(limits.framesPerSecond(), limits.charsPerSecond(), limits.errorsPerSecond());
         metrics.connected();
         Optional<DeviceSession> older = connections.register(session);
         older.ifPresent(o -> o.close(Connections.REPLACED, "replaced by a newer connection of the same device"));
@@ -97,18 +110,71 @@ public class RelayEndpoint {
             return; // closing: replaced or refused
         }
         DeviceSession session = found.get();
+        if (!session.frameAllowed(frame.length())) {
+            // Counted before any parsing: a flood of (large, malformed) frames costs no JSON work.
+            metrics.frameLimited();
+            error(session, FrameError.RATE_LIMITED, "too many frames or characters per second; slow down", null);
+            return;
+        }
         ClientFrame read;
         try {
             read = codec().read(frame);
         } catch (FrameException e) {
             metrics.frameRejected(e.code());
-            session.send(FrameCodec.error(e.code(), e.getMessage(), e.id()));
+            error(session, e.code(), e.getMessage(), e.id());
             return;
         }
         if (read instanceof ClientFrame.Send send) {
-            workers.execute(() -> router.send(session, send));
+            send(session, send);
         } else if (read instanceof ClientFrame.Ack ack) {
-            workers.execute(() -> delivery.ack(session, ack.ackId()));
+            // Dropped when the workers are saturated: the row stays queued and is delivered again.
+            workers.tryExecute(() -> {
+                if (!delivery.ack(session, ack.ackId()) && !session.errorAllowed()) {
+                    tooManyErrors(session);
+                }
+            });
+        }
+    }
+
+    /**
+     * Every send is answered once, within the answer timeout: refused at once when the connection or the relay
+     * has too much waiting, else by the router, else by the timeout (UNAVAILABLE, retry with the same id).
+     */
+    private void send(DeviceSession session, ClientFrame.Send send) {
+        String id = send.id();
+        RelayConfig.Connection limits = config.connection();
+        if (!session.expectAnswer(id, limits.maxPendingSends())) {
+            metrics.refused(RefusalCode.RATE_LIMITED);
+            session.send(FrameCodec.refused(id, RefusalCode.RATE_LIMITED,
+                    "too many sends waiting for an answer; wait for them, then resend with the same id"));
+            return;
+        }
+        if (!workers.tryExecute(() -> router.send(session, send))) {
+            metrics.refused(RefusalCode.UNAVAILABLE);
+            session.answer(id, FrameCodec.refused(id, RefusalCode.UNAVAILABLE, "the relay is busy; retry with the same id"));
+            return;
+        }
+        workers.schedule(limits.answerTimeout(), () -> {
+            if (session.answer(id, FrameCodec.refused(id, RefusalCode.UNAVAILABLE,
+                    "no answer in time (a dependency is slow or down); retry with the same id"))) {
+                metrics.refused(RefusalCode.UNAVAILABLE);
+            }
+        });
+    }
+
+    /** An error frame, as long as the connection's budget of mistakes lasts; then the connection is closed. */
+    private void error(DeviceSession session, FrameError code, String detail, String id) {
+        if (!session.errorAllowed()) {
+            tooManyErrors(session);
+            return;
+        }
+        session.send(FrameCodec.error(code, detail, id));
+    }
+
+    private void tooManyErrors(DeviceSession session) {
+        if (session.open()) {
+            metrics.closedTooManyErrors();
+            session.close(Connections.TOO_MANY, "too many invalid frames");
         }
     }
 
@@ -116,7 +182,7 @@ public class RelayEndpoint {
     void binary(Buffer frame, WebSocketConnection connection) {
         connections.byConnection(connection.id()).ifPresent(session -> {
             metrics.frameRejected(FrameError.BINARY_FRAME);
-            session.send(FrameCodec.error(FrameError.BINARY_FRAME, "the protocol uses text frames only", null));
+            error(session, FrameError.BINARY_FRAME, "the protocol uses text frames only", null);
         });
     }
 

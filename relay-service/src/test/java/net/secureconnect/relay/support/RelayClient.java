@@ -27,7 +27,13 @@ public final class RelayClient implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
     private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000));
+            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000)
+            .setMaxConnections(1000)); // Vert.x allows 50 WebSockets per server by default; tests open 100+
+
+    /** A client with a small, fixed socket receive buffer (no autotuning): stops reading soon after a pause. */
+    private static final WebSocketClient SMALL_BUFFER_CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(10_000)
+            .setReceiveBufferSize(32 * 1024));
 
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -37,19 +43,58 @@ public final class RelayClient implements AutoCloseable {
     private final CompletableFuture<Short> closed = new CompletableFuture<>();
     private volatile String closeReason;
 
+    /** Wraps a socket paused on connect (so no frame arrives before the handlers are set); reads it if asked. */
+    private RelayClient(WebSocket socket, boolean read) {
+        this(socket);
+        if (read) {
+            socket.resume();
+        }
+    }
+
     private RelayClient(WebSocket socket) {
         this.socket = socket;
-        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-        socket.closeHandler(v -> {
+        try {
+            socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+            socket.closeHandler(v -> {
+                closeReason = socket.closeReason();
+                closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
+            });
+        } catch (IllegalStateException alreadyClosed) { // the server closed it right after the handshake
             closeReason = socket.closeReason();
             closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
-        });
+        }
     }
 
     /** Connects with the token in the Authorization header. */
     public static RelayClient connect(URI base, String token, int device) {
         WebSocketConnectOptions options = options(base, device).addHeader("Authorization", "Bearer " + token);
-        return new RelayClient(await(CLIENT.connect(options)));
+        return new RelayClient(await(CLIENT.connect(options).onSuccess(WebSocket::pause)), true);
+    }
+
+    /**
+     * Connects and stops reading at once: a device that does not read its socket. Frames the relay writes fill
+     * the socket buffers, then wait in the relay. {@link #resume()} reads again.
+     */
+    public static RelayClient connectNotReading(URI base, String token, int device) {
+        WebSocketConnectOptions options = options(base, device).addHeader("Authorization", "Bearer " + token);
+        CompletableFuture<WebSocket> paused = new CompletableFuture<>();
+        SMALL_BUFFER_CLIENT.connect(options).onComplete(result -> {
+            if (result.succeeded()) {
+                result.result().pause(); // on the event loop, before any frame is handled
+                paused.complete(result.result());
+            } else {
+                paused.completeExceptionally(result.cause());
+            }
+        });
+        try {
+            return new RelayClient(paused.get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect", e);
+        }
+    }
+
+    public void resume() {
+        socket.resume();
     }
 
     /**
@@ -81,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
     public static RelayClient connectWithSubprotocol(URI base, String token, int device) {
         WebSocketConnectOptions options = options(base, device).addSubProtocol("secureconnect.v1")
                 .addSubProtocol("quarkus-http-upgrade#Authorization#Bearer " + token);
-        return new RelayClient(await(CLIENT.connect(options)));
+        return new RelayClient(await(CLIENT.connect(options).onSuccess(WebSocket::pause)), true);
     }
 
     /** The HTTP status the handshake was refused with (0 if it was not refused). */
@@ -117,6 +162,11 @@ public final class RelayClient implements AutoCloseable {
 
     public void sendText(String frame) {
         await(socket.writeTextMessage(frame));
+    }
+
+    /** Queues a frame without waiting for it to be written (a client that floods). */
+    public void sendTextNoWait(String frame) {
+        socket.writeTextMessage(frame);
     }
 
     public void sendBinary(byte[] frame) {

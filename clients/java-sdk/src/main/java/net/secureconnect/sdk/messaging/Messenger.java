@@ -33,6 +33,8 @@ public final class Messenger implements RelayClient.Handler {
     private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
     /** Resends after RATE_LIMITED / UNAVAILABLE / a lost connection, same id. */
     private static final int TRANSIENT_RETRIES = 4;
+    /** No transient retry starts after this (each attempt is answered within the relay's bound): a send reports. */
+    private static final long TRANSIENT_DEADLINE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     /** How often receiving may check the server's stock of this device's one-time prekeys (one GET). */
     static final long REPLENISH_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
@@ -111,6 +113,7 @@ public final class Messenger implements RelayClient.Handler {
         Set<String> mismatchHandled = new HashSet<>();
         int transientLeft = TRANSIENT_RETRIES;
         long backoff = 500;
+        long firstAttempt = System.nanoTime();
         while (true) {
             List<RelayFrames.OutgoingMessage> messages = encrypt(to, plaintext, noteToSelf);
             // Always sent for a message to someone else (empty too): the relay then tells us of a new own device.
@@ -125,7 +128,7 @@ public final class Messenger implements RelayClient.Handler {
                 }
                 refreshDevices(account, e, account.equals(ownAccount));
             } catch (RelayException.RateLimitedException | RelayException.UnavailableException e) {
-                if (transientLeft-- == 0) {
+                if (transientLeft-- == 0 || System.nanoTime() + backoff * 1_000_000L - firstAttempt > TRANSIENT_DEADLINE_NANOS) {
                     throw e;
                 }
                 if (e instanceof RelayException.UnavailableException u && u.retryWithNewId()) {

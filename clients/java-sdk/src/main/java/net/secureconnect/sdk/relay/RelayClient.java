@@ -37,7 +37,11 @@ public final class RelayClient implements AutoCloseable, net.secureconnect.sdk.m
     /** A device registered moments ago may not be known to the relay yet (it learns devices from Kafka). */
     private static final long UNKNOWN_DEVICE_GRACE_MILLIS = 60_000;
     /** The relay waits up to 30 s for the wallet; give it that and some. */
-    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * How long a send waits for its answer: the relay answers every send within 15 s (docs/protocol.md, "Limits
+     * and the answer bound"), plus a margin for the network. No answer by then is reported as UNAVAILABLE.
+     */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(20);
 
     /** What the application does with what the relay pushes. Called on one thread, in order. */
     public interface Handler {
@@ -131,7 +135,8 @@ public final class RelayClient implements AutoCloseable, net.secureconnect.sdk.m
             transmit(RelayFrames.send(id, to, messages, self));
             return answer.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new RelayException.UnavailableException("TIMEOUT", "no answer from the relay for " + id, false);
+            throw new RelayException.UnavailableException("TIMEOUT", "not delivered: relay unavailable (no answer within "
+                    + SEND_TIMEOUT.toSeconds() + " s), retry", false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RelayException.UnavailableException("CONNECTION", "interrupted", e);
