@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import net.secureconnect.identity.config.IdentityConfig;
+import net.secureconnect.runtime.ratelimit.TokenBucket;
 
 import java.time.Duration;
 import java.util.EnumMap;
