@@ -215,6 +215,9 @@ public class PostingService {
         if (result instanceof Posted posted) {
             LedgerEntry entry = posted.entry();
             metrics.applied(entry.kind());
+            if (entry.kind() == EntryKind.PURCHASE && WalletPolicy.CLOSED_CREDIT.equals(entry.note())) {
+                metrics.closedCredit(entry.amount());
+            }
             if (entry.kind() == EntryKind.USAGE_REJECTED) {
                 metrics.rejected(entry.usage().kind().name());
             } else if (entry.kind() == EntryKind.USAGE && entry.overdraft() > 0) {

@@ -16,9 +16,10 @@ import java.util.Set;
  * @param overdraft    credits charged but not collectable, summed over the ledger
  * @param announced    every entry up to this version is known to be published
  * @param stored       false for a wallet not written yet (an unknown account)
+ * @param closed       the account was deleted (AccountDeleted): no new authorizations; the balance stays
  */
 public record Wallet(String accountId, long balance, long version, Set<UsageKind> unaffordable, long overdraft,
-                     long announced, boolean stored) {
+                     long announced, boolean stored, boolean closed) {
 
     public Wallet {
         if (balance < 0) {
@@ -29,7 +30,11 @@ public record Wallet(String accountId, long balance, long version, Set<UsageKind
 
     /** The wallet of an account never seen: empty, and as suspended as an empty balance is. */
     public static Wallet unopened(String accountId, PriceList prices) {
-        return new Wallet(accountId, 0, 0, prices.unaffordable(0), 0, 0, false);
+        return new Wallet(accountId, 0, 0, prices.unaffordable(0), 0, 0, false, false);
+    }
+
+    public Wallet asClosed() {
+        return new Wallet(accountId, balance, version, unaffordable, overdraft, announced, stored, true);
     }
 
     public WalletStatus status() {
