@@ -2,6 +2,7 @@ package net.secureconnect.wallet;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import net.secureconnect.contracts.AccountCreated;
 import net.secureconnect.contracts.AccountDeleted;
 import net.secureconnect.contracts.BalanceChanged;
 import net.secureconnect.contracts.CreditsPurchased;
@@ -31,11 +32,12 @@ import static net.secureconnect.wallet.UsageCaptureTest.WAIT;
 import static net.secureconnect.wallet.support.LedgerTable.number;
 import static net.secureconnect.wallet.support.LedgerTable.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * AccountDeleted, as identity publishes it on {@code accounts}, closes the wallet: no new authorization is held,
  * holds still come back, the balance stays in the ledger, and a payment that arrives afterwards is credited (and
- * counted for a refund), never dropped.
+ * counted for a refund), never dropped. The same subject provisioned again reopens it.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -88,7 +90,19 @@ class WalletClosingTest {
                 ledger.stream().map(entry -> string(entry, "kind")).toList());
         assertEquals(WalletPolicy.CLOSED_CREDIT, string(ledger.get(5), "note"));
         assertEquals(15, number(LedgerTable.wallet(account), "balance"));
-        assertEquals(Boolean.TRUE, LedgerTable.wallet(account).get("closed").bool());
+        assertEquals(deleted.occurredAt().toEpochMilli(), number(LedgerTable.wallet(account), "closedAt"));
+
+        // The deleted incarnation's AccountCreated, replayed, opens nothing; the same subject provisioned again
+        // (identity keeps the account id) reopens the wallet, without a second welcome credit.
+        TestKafka.send(new AccountCreated(TestEvents.newId("old"), deleted.occurredAt().minusSeconds(60), account));
+        AccountCreated again = new AccountCreated(TestEvents.newId("acc"), Instant.now(), account);
+        BalanceChanged reopened = tap.awaitBalance(sent(again), WAIT);
+        assertEquals(0, reopened.delta());
+        UsageEvent afterReopening = TestEvents.authorize(account, UsageKind.MESSAGE, 1);
+        assertTrue(tap.awaitBalance(sent(afterReopening), WAIT).wallet().balance() < 15, "holds work again");
+        List<String> kinds = LedgerTable.entries(account).stream().map(entry -> string(entry, "kind")).toList();
+        assertEquals(List.of("OPENED", "USAGE"), kinds.subList(7, kinds.size()), "one reopening, then usage");
+        assertEquals(0, number(LedgerTable.wallet(account), "closedAt"));
     }
 
     private static <E extends net.secureconnect.contracts.Event> E sent(E event) {

@@ -46,7 +46,7 @@ public class WalletStore {
     static final String UNAFFORDABLE = "unaffordable";
     static final String OVERDRAFT = "overdraft";
     static final String ANNOUNCED = "announced";
-    static final String CLOSED = "closed";
+    static final String CLOSED_AT = "closedAt";
     static final String OUTBOX_SHARD = "outboxShard";
     static final String UPDATED_AT = "updatedAt";
     static final String CREATED_AT = "createdAt";
@@ -111,7 +111,7 @@ public class WalletStore {
         }
         return Optional.of(new Wallet(accountId, number(item, BALANCE), number(item, VERSION),
                 kinds(item.get(UNAFFORDABLE)), number(item, OVERDRAFT), number(item, ANNOUNCED), true,
-                item.containsKey(CLOSED) && Boolean.TRUE.equals(item.get(CLOSED).bool())));
+                item.containsKey(CLOSED_AT) ? number(item, CLOSED_AT) : 0));
     }
 
     /**
@@ -145,7 +145,7 @@ public class WalletStore {
         assign(set, names, values, VERSION, n(after.version()));
         assign(set, names, values, UNAFFORDABLE, kinds(after.unaffordable()));
         assign(set, names, values, OVERDRAFT, n(after.overdraft()));
-        assign(set, names, values, CLOSED, AttributeValue.fromBool(after.closed()));
+        assign(set, names, values, CLOSED_AT, n(after.closedAt()));
         assign(set, names, values, UPDATED_AT, n(now.toEpochMilli()));
         assign(set, names, values, OUTBOX_SHARD, s(shardOf(after.accountId())));
         String condition;

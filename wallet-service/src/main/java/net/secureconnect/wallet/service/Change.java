@@ -132,14 +132,32 @@ public sealed interface Change {
         }
     }
 
-    /** AccountDeleted: closes the wallet once per account (docs/wallet.md, "Closed wallets"). */
+    /** AccountDeleted: closes the wallet, once per deletion (docs/wallet.md, "Closed wallets"). */
     record Closing(AccountDeleted event) implements Change {
         public String accountId() {
             return event.accountId();
         }
 
         public String entryId() {
-            return "closed";
+            return "closed:" + event.eventId();
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    /**
+     * AccountCreated of a new incarnation (same subject, created after the wallet was closed): opens it again.
+     * Made from an {@link Opening} by {@link PostingService}, which knows the wallet.
+     */
+    record Reopening(AccountCreated event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "reopened:" + event.eventId();
         }
 
         public String cause() {

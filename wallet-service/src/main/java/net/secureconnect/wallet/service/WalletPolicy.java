@@ -69,7 +69,13 @@ public class WalletPolicy {
         } else if (change instanceof Change.Closing) {
             Applied closing = applied(wallet, change, EntryKind.CLOSED, 0, 0, at, null, null,
                     "balance kept in the ledger; credits arriving later are kept too, refund by support", null);
-            return new Applied(closing.entry(), closing.after().asClosed());
+            return new Applied(closing.entry(),
+                    closing.after().closedAt(Math.max(1, ((Change.Closing) change).event().occurredAt().toEpochMilli())));
+        } else if (change instanceof Change.Reopening) {
+            // The same OIDC subject provisioned again after a deletion: usable again, no second welcome credit.
+            Applied reopening = applied(wallet, change, EntryKind.OPENED, 0, 0, at, null, null,
+                    "reopened after a deletion", null);
+            return new Applied(reopening.entry(), reopening.after().closedAt(0));
         } else if (change instanceof Change.Opening opening) {
             return credit(wallet, change, EntryKind.OPENED, opening.welcomeCredits(), at, null, null, null, null);
         } else if (change instanceof Change.Adjustment adjustment) {
@@ -96,7 +102,7 @@ public class WalletPolicy {
                     EntryKind.USAGE_REJECTED, change.cause(), 0, wallet.balance(), 0, at,
                     wallet.unaffordable(), false, Set.of(), refused, null, null, null);
             return new Applied(entry, new Wallet(wallet.accountId(), wallet.balance(), version,
-                    wallet.unaffordable(), wallet.overdraft(), wallet.announced(), true, wallet.closed()));
+                    wallet.unaffordable(), wallet.overdraft(), wallet.announced(), true, wallet.closedAt()));
         }
         long debit = Math.min(wallet.balance(), cost);
         return applied(wallet, change, EntryKind.USAGE, -debit, cost - debit, at, usageOf(event, null),
@@ -122,7 +128,7 @@ public class WalletPolicy {
                 amount, balance, overdraft, at, unaffordable, !added.isEmpty(), reinstated, usage, paymentId, note,
                 requestHash);
         Wallet after = new Wallet(wallet.accountId(), balance, version, unaffordable,
-                wallet.overdraft() + overdraft, wallet.announced(), true, wallet.closed());
+                wallet.overdraft() + overdraft, wallet.announced(), true, wallet.closedAt());
         return new Applied(entry, after);
     }
 
