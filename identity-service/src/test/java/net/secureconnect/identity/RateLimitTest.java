@@ -32,7 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(OidcTestKeyResource.class)
 class RateLimitTest {
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     static final int CAPACITY = 3;
+    /** Smaller than the per-requester bucket, so the pair's own limiter is the one that answers. */
+    static final int PAIR_CAPACITY = 2;
 
     public static class TightLimits implements QuarkusTestProfile {
         @Override
@@ -40,7 +45,8 @@ class RateLimitTest {
             Map<String, String> overrides = new HashMap<>();
             for (RateLimit limit : RateLimit.values()) {
                 // %test-prefixed, like the generous defaults in application.properties they replace.
-                overrides.put("%test.identity.rate-limits." + limit.limiterName() + ".capacity", String.valueOf(CAPACITY));
+                int capacity = limit == RateLimit.BUNDLE_FETCH_PER_PAIR ? PAIR_CAPACITY : CAPACITY;
+                overrides.put("%test.identity.rate-limits." + limit.limiterName() + ".capacity", String.valueOf(capacity));
                 overrides.put("%test.identity.rate-limits." + limit.limiterName() + ".refill-every", "1h");
             }
             return overrides;
@@ -49,7 +55,7 @@ class RateLimitTest {
 
     /** {@value #CAPACITY} calls pass, the next is refused with 429, Retry-After and the limiter's name. */
     private static void limited(RateLimit limit, Supplier<ValidatableResponse> call, int expectedOk) {
-        for (int i = 0; i < CAPACITY; i++) {
+        for (int i = 0; i < (limit == RateLimit.BUNDLE_FETCH_PER_PAIR ? PAIR_CAPACITY : CAPACITY); i++) {
             call.get().statusCode(expectedOk);
         }
         ExtractableResponse<Response> refused = call.get().statusCode(429)
@@ -74,9 +80,53 @@ class RateLimitTest {
     }
 
     @Test
-    void bundleFetchesPerTarget() {
+    void bundleFetchesPerRequesterAndTarget() {
+        String requester = Api.newUser();
         String target = Api.accountOf(Api.newUser());
-        limited(RateLimit.BUNDLE_FETCH_PER_TARGET, () -> Api.as(Api.newUser()).get("/v1/bundles/" + target).then(), 200);
+        limited(RateLimit.BUNDLE_FETCH_PER_PAIR, () -> Api.as(requester).get("/v1/bundles/" + target).then(), 200);
+        // Many requesters of one target each have their own bucket: more of them than any bucket holds get through.
+        for (int i = 0; i <= CAPACITY; i++) {
+            Api.as(Api.newUser()).get("/v1/bundles/" + target).then().statusCode(200);
+        }
+    }
+
+    /**
+     * Hostile: account A drains B's one-time keys and keeps hammering. A ends at 429; C still gets B's bundle
+     * (without a one-time key, the signed prekey carries the session) and is never 429'd because of A. Each
+     * fetch that found the one-time keys used up is counted for the drain alert.
+     */
+    @Test
+    void oneAccountDrainingATargetDoesNotLockOthersOutAndTheDrainIsCounted() {
+        String bob = Api.newUser();
+        String bobAccount = Api.accountOf(bob);
+        int device = Api.registerDevice(bob, bobAccount, new DeviceKeyMaterial(), 1);
+        Api.uploadKeys(bob, bobAccount, device, Map.of("oneTimePrekeys", DeviceKeyMaterial.oneTimePrekeys(1, 2)))
+                .statusCode(204);
+        double drainedBefore = drained();
+
+        String attacker = Api.newUser();
+        for (int i = 0; i < PAIR_CAPACITY; i++) {
+            Api.as(attacker).get("/v1/bundles/" + bobAccount).then().statusCode(200)
+                    .body("devices[0].oneTimePrekey", org.hamcrest.Matchers.notNullValue());
+        }
+        Api.as(attacker).get("/v1/bundles/" + bobAccount).then().statusCode(429)
+                .body("detail", org.hamcrest.Matchers.containsString(RateLimit.BUNDLE_FETCH_PER_PAIR.limiterName()));
+        for (int i = 0; i < 5; i++) {
+            // Keeps hammering: its own requester bucket is soon empty too, either way only A is refused.
+            Api.as(attacker).get("/v1/bundles/" + bobAccount).then().statusCode(429).body("code", equalTo("RATE_LIMITED"));
+        }
+
+        String carol = Api.newUser();
+        Api.as(carol).get("/v1/bundles/" + bobAccount).then().statusCode(200)
+                .body("devices[0].deviceId", equalTo(device))
+                .body("devices[0].signedPrekey", org.hamcrest.Matchers.notNullValue())
+                .body("devices[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("oneTimePrekey")));
+        assertEquals(drainedBefore + 1, drained(), "carol's fetch found the one-time keys used up");
+    }
+
+    private double drained() {
+        io.micrometer.core.instrument.Counter counter = metrics.find("identity.bundle.drained").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -33,12 +33,13 @@ class MediaServiceFoundationTest extends ServiceFoundationTests {
 
     @Override
     protected Set<String> tables() {
-        return Set.of("media");
+        return Set.of("media", "media-upload-keys");
     }
 
     @Override
     protected Map<String, Boolean> topics() {
-        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "balances.dead-letter", false, "usage-rejected.dead-letter", false);
+        return Map.of("usage-events", false, "usage-rejected", false, "balances", true, "balances.dead-letter", false,
+                "usage-rejected.dead-letter", false, "accounts", false, "accounts.dead-letter", false);
     }
 
     @Override

@@ -21,8 +21,8 @@ public interface IdentityConfig {
 
     /**
      * Overrides of the rate-limit catalogue ({@code RateLimit}, which holds the defaults), one group per
-     * limiter, e.g. {@code identity.rate-limits.bundle-fetch-per-target.capacity=500} or
-     * {@code IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_TARGET_CAPACITY=500}.
+     * limiter, e.g. {@code identity.rate-limits.bundle-fetch-per-pair.capacity=500} or
+     * {@code IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_PAIR_CAPACITY=500}.
      */
     RateLimits rateLimits();
 
@@ -32,9 +32,9 @@ public interface IdentityConfig {
         @WithName("bundle-fetch-per-requester")
         RateLimitOverride bundleFetchPerRequester();
 
-        /** Bundle fetches of one account's keys, by anyone (default 100, one back every 30 s). */
-        @WithName("bundle-fetch-per-target")
-        RateLimitOverride bundleFetchPerTarget();
+        /** Bundle fetches of one target's keys by one requester (default 20, one back every 30 s). */
+        @WithName("bundle-fetch-per-pair")
+        RateLimitOverride bundleFetchPerPair();
 
         /** Username lookups by one account (default 20, one back every 30 s). */
         @WithName("username-lookup-per-requester")

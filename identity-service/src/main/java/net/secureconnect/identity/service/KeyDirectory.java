@@ -116,7 +116,9 @@ public class KeyDirectory {
         if (!ACCOUNT_ID.matcher(targetAccountId).matches()) {
             throw IdentityProblems.accountNotFound();
         }
-        rateLimiter.check(RateLimit.BUNDLE_FETCH_PER_TARGET, targetAccountId);
+        // Per (requester, target), never per target alone: a shared bucket would let one account that drains a
+        // user's one-time keys keep every other requester at 429 for that user.
+        rateLimiter.check(RateLimit.BUNDLE_FETCH_PER_PAIR, requesterId + '>' + targetAccountId);
         Account target = accounts.find(targetAccountId).filter(Account::active)
                 .orElseThrow(IdentityProblems::accountNotFound);
         List<Device> chosen;
@@ -132,6 +134,10 @@ public class KeyDirectory {
         List<Bundle.DeviceBundle> bundles = new ArrayList<>();
         for (Device device : chosen) {
             bundles.add(bundleOf(device));
+        }
+        if (bundles.stream().anyMatch(bundle -> bundle.oneTimePrekey() == null)) {
+            // A fetch that found a device's one-time keys used up: the signal for the drain alert (docs/identity.md).
+            metrics.counter("identity.bundle.drained").increment();
         }
         return new Bundle(targetAccountId, bundles);
     }

@@ -10,8 +10,11 @@ import java.time.Duration;
 public enum RateLimit {
     /** Bundle fetches by one account (both bundle endpoints). */
     BUNDLE_FETCH_PER_REQUESTER("bundle-fetch-per-requester", 200, Duration.ofSeconds(10)),
-    /** Bundle fetches of one account's keys, by anyone: keeps its one-time keys from being drained. */
-    BUNDLE_FETCH_PER_TARGET("bundle-fetch-per-target", 100, Duration.ofSeconds(30)),
+    /**
+     * Bundle fetches of one target's keys by one requester: slows one account draining someone's one-time keys
+     * without letting it lock everyone else out of that target (a per-target bucket shared by all requesters did).
+     */
+    BUNDLE_FETCH_PER_PAIR("bundle-fetch-per-pair", 20, Duration.ofSeconds(30)),
     /** Username lookups by one account: slows enumeration down. */
     USERNAME_LOOKUP_PER_REQUESTER("username-lookup-per-requester", 20, Duration.ofSeconds(30)),
     /** Username claims, renames and releases by one account. */

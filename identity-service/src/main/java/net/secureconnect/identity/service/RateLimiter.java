@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import net.secureconnect.identity.config.IdentityConfig;
+import net.secureconnect.runtime.ratelimit.TokenBucket;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -76,7 +77,7 @@ public class RateLimiter {
     static IdentityConfig.RateLimitOverride overrideOf(IdentityConfig.RateLimits config, RateLimit limit) {
         return switch (limit) {
             case BUNDLE_FETCH_PER_REQUESTER -> config.bundleFetchPerRequester();
-            case BUNDLE_FETCH_PER_TARGET -> config.bundleFetchPerTarget();
+            case BUNDLE_FETCH_PER_PAIR -> config.bundleFetchPerPair();
             case USERNAME_LOOKUP_PER_REQUESTER -> config.usernameLookupPerRequester();
             case USERNAME_CHANGE_PER_ACCOUNT -> config.usernameChangePerAccount();
             case KEY_UPLOAD_PER_ACCOUNT -> config.keyUploadPerAccount();

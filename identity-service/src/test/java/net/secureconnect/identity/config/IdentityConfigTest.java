@@ -31,7 +31,7 @@ class IdentityConfigTest {
         assertEquals(Duration.ofSeconds(10), config.outbox().publishTimeout());
         assertEquals(Duration.ofSeconds(10), config.outbox().sweepInterval());
         assertEquals(Duration.ofSeconds(30), config.outbox().staleAfter());
-        assertTrue(config.rateLimits().bundleFetchPerTarget().capacity().isEmpty());
+        assertTrue(config.rateLimits().bundleFetchPerPair().capacity().isEmpty());
         assertTrue(config.rateLimits().keyUploadPerAccount().refillEvery().isEmpty());
     }
 
@@ -39,10 +39,10 @@ class IdentityConfigTest {
     void environmentVariablesOverrideSettingsAndRateLimits() {
         IdentityConfig config = load(Map.of(
                 "IDENTITY_DEVICES_MAX_PER_ACCOUNT", "3",
-                "IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_TARGET_CAPACITY", "500",
-                "IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_TARGET_REFILL_EVERY", "5s"));
+                "IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_PAIR_CAPACITY", "500",
+                "IDENTITY_RATE_LIMITS_BUNDLE_FETCH_PER_PAIR_REFILL_EVERY", "5s"));
         assertEquals(3, config.devices().maxPerAccount());
-        IdentityConfig.RateLimitOverride target = config.rateLimits().bundleFetchPerTarget();
+        IdentityConfig.RateLimitOverride target = config.rateLimits().bundleFetchPerPair();
         assertEquals(500, target.capacity().getAsInt());
         assertEquals(Duration.ofSeconds(5), target.refillEvery().orElseThrow());
     }

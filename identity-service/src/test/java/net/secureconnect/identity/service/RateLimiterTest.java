@@ -58,11 +58,11 @@ class RateLimiterTest {
 
     @Test
     void keysAndLimitersHaveTheirOwnBuckets() {
-        RateLimiter limiter = limiter(Map.of("bundle-fetch-per-target", override(1, null)));
-        limiter.check(RateLimit.BUNDLE_FETCH_PER_TARGET, "a");
-        limiter.check(RateLimit.BUNDLE_FETCH_PER_TARGET, "b");
+        RateLimiter limiter = limiter(Map.of("bundle-fetch-per-pair", override(1, null)));
+        limiter.check(RateLimit.BUNDLE_FETCH_PER_PAIR, "a");
+        limiter.check(RateLimit.BUNDLE_FETCH_PER_PAIR, "b");
         limiter.check(RateLimit.BUNDLE_FETCH_PER_REQUESTER, "a");
-        assertThrows(RateLimitedException.class, () -> limiter.check(RateLimit.BUNDLE_FETCH_PER_TARGET, "a"));
+        assertThrows(RateLimitedException.class, () -> limiter.check(RateLimit.BUNDLE_FETCH_PER_PAIR, "a"));
     }
 
     @Test
@@ -80,9 +80,9 @@ class RateLimiterTest {
 
     @Test
     void nonsensicalSettingsStopTheService() {
-        assertThrows(IllegalStateException.class, () -> limiter(Map.of("bundle-fetch-per-target", override(0, null))));
+        assertThrows(IllegalStateException.class, () -> limiter(Map.of("bundle-fetch-per-pair", override(0, null))));
         assertThrows(IllegalStateException.class,
-                () -> limiter(Map.of("bundle-fetch-per-target", override(1, Duration.ZERO))));
+                () -> limiter(Map.of("bundle-fetch-per-pair", override(1, Duration.ZERO))));
     }
 
     @Test

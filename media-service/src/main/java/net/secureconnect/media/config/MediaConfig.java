@@ -57,4 +57,12 @@ public interface MediaConfig {
     /** How long an upload request waits for the wallet's answer to its authorization. */
     @WithDefault("10s")
     Duration walletTimeout();
+
+    /** New upload slots one account may open in a burst (per instance); replays of a key do not count. */
+    @WithDefault("30")
+    int uploadRateCapacity();
+
+    /** One more slot may be opened every this long once the burst is used up. */
+    @WithDefault("10s")
+    Duration uploadRateRefillEvery();
 }

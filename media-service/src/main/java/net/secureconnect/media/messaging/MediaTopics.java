@@ -8,7 +8,7 @@ import net.secureconnect.runtime.kafka.TopicSpec;
 import java.util.List;
 import java.util.Set;
 
-/** The Kafka topics media-service uses: it publishes file-transfer usage, follows balances. */
+/** The Kafka topics media-service uses: it publishes file-transfer usage, follows balances and account deletions. */
 @ApplicationScoped
 public class MediaTopics implements TopicCatalog {
 
@@ -16,6 +16,6 @@ public class MediaTopics implements TopicCatalog {
     public List<TopicSpec> topics() {
         return TopicCatalog.of(
                 Set.of(Topic.USAGE_EVENTS),
-                Set.of(Topic.BALANCES, Topic.USAGE_REJECTED));
+                Set.of(Topic.BALANCES, Topic.USAGE_REJECTED, Topic.ACCOUNTS));
     }
 }

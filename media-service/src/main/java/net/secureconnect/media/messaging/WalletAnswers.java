@@ -1,5 +1,6 @@
 package net.secureconnect.media.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,14 +43,16 @@ public class WalletAnswers {
     public enum Answer { APPLIED, REJECTED }
 
     private final KafkaClientSettings settings;
+    private final MeterRegistry metrics;
     private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
     private final CountDownLatch positioned = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
 
-    public WalletAnswers(KafkaClientSettings settings) {
+    public WalletAnswers(KafkaClientSettings settings, MeterRegistry metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -116,7 +119,12 @@ public class WalletAnswers {
         if (topic == null || waiting.isEmpty()) {
             return;
         }
-        if (EventJson.decode(topic, record.value()) instanceof DecodeResult.Decoded decoded) {
+        DecodeResult result = EventJson.decode(topic, record.value());
+        if (!(result instanceof DecodeResult.Decoded)) {
+            // Not parked: every instance reads every record here; the wallet owns these topics (docs/media.md).
+            metrics.counter("media_wallet_answers_undecodable_total").increment();
+        }
+        if (result instanceof DecodeResult.Decoded decoded) {
             Event event = decoded.event();
             if (event instanceof UsageRejected rejected) {
                 complete(rejected.usageEventId(), Answer.REJECTED);

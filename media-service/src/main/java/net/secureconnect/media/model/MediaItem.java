@@ -10,14 +10,19 @@ import java.time.Instant;
  * @param authorization the event id of the FILE_TRANSFER AUTHORIZE that pays for it
  * @param dueAt         when the sweep acts: end of the upload window while PENDING, end of retention once AVAILABLE
  * @param uploadId      the object store's multipart upload id, or null for a single PUT
+ * @param authorized    the wallet applied the authorization (the hold is taken); false while its answer is unknown
+ * @param requestKey    the account-scoped Idempotency-Key claim that created the slot, or null
  */
 public record MediaItem(String mediaId, String owner, long size, State state, String authorization,
-                        Instant createdAt, Instant dueAt, String uploadId) {
+                        Instant createdAt, Instant dueAt, String uploadId, boolean authorized, String requestKey) {
 
     public enum State {
         /** Authorized (or authorizing) and waiting for the upload to complete. */
         PENDING,
-        /** The wallet refused the authorization; nothing was charged, no URL issued. */
+        /**
+         * The wallet refused the authorization (nothing charged, no URL issued), or the request failed before
+         * anything was published: the slot is being discarded (open multipart upload aborted, row deleted).
+         */
         REFUSED,
         /** Uploaded with the declared size and charged: downloadable until due. */
         AVAILABLE,
@@ -38,6 +43,7 @@ public record MediaItem(String mediaId, String owner, long size, State state, St
     }
 
     public MediaItem in(State next, Instant nextDueAt) {
-        return new MediaItem(mediaId, owner, size, next, authorization, createdAt, nextDueAt, uploadId);
+        return new MediaItem(mediaId, owner, size, next, authorization, createdAt, nextDueAt, uploadId, authorized,
+                requestKey);
     }
 }

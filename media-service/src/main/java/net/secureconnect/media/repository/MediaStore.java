@@ -34,6 +34,8 @@ public class MediaStore {
     static final String CREATED_AT = "createdAt";
     static final String DUE_AT = "dueAt";
     static final String UPLOAD_ID = "uploadId";
+    static final String AUTHORIZED = "authorized";
+    static final String REQUEST_KEY = "requestKey";
     /** DynamoDB TTL (epoch seconds): the row itself goes a week after the sweep was due, as a backstop. */
     static final String EXPIRES_AT = "expiresAt";
     private static final Duration ROW_GRACE = Duration.ofDays(7);
@@ -60,6 +62,10 @@ public class MediaStore {
         if (item.uploadId() != null) {
             row.put(UPLOAD_ID, s(item.uploadId()));
         }
+        row.put(AUTHORIZED, AttributeValue.fromBool(item.authorized()));
+        if (item.requestKey() != null) {
+            row.put(REQUEST_KEY, s(item.requestKey()));
+        }
         dynamo.putItem(b -> b.tableName(table).item(row).conditionExpression("attribute_not_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", MEDIA_ID)));
     }
@@ -85,21 +91,61 @@ public class MediaStore {
         }
     }
 
+    /** Records that the wallet applied the slot's authorization (the hold is taken); false if no longer PENDING. */
+    public boolean markAuthorized(String mediaId) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(MEDIA_ID, s(mediaId)))
+                    .updateExpression("SET #authorized = :true")
+                    .conditionExpression("#state = :pending")
+                    .expressionAttributeNames(Map.of("#authorized", AUTHORIZED, "#state", STATE))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
+                            ":pending", s(State.PENDING.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException notPending) {
+            return false;
+        }
+    }
+
+    /** Deletes a REFUSED slot's row (its multipart upload aborted first): a refused request leaves no slot. */
+    public void deleteRefused(String mediaId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(MEDIA_ID, s(mediaId)))
+                    .conditionExpression("#state = :refused")
+                    .expressionAttributeNames(Map.of("#state", STATE))
+                    .expressionAttributeValues(Map.of(":refused", s(State.REFUSED.name()))));
+        } catch (ConditionalCheckFailedException goneOrOther) {
+            // Already deleted by a concurrent cleanup or the sweep.
+        }
+    }
+
     /**
-     * Slots the sweep must act on: PENDING or AVAILABLE past their due time, and every RELEASING or REMOVING one
-     * (a removal that a crash interrupted). A scan: the table holds live slots only, and the sweep runs once a minute.
+     * Slots the sweep must act on: PENDING or AVAILABLE past their due time, and every REFUSED, RELEASING or
+     * REMOVING one (a refusal or removal that a crash interrupted). A scan: the table holds live slots only, and
+     * the sweep runs once a minute.
      */
     public List<MediaItem> due(Instant now) {
+        return scan("(#state IN (:pending, :available) AND #due <= :now) OR #state IN (:refused, :releasing, :removing)",
+                Map.of("#state", STATE, "#due", DUE_AT),
+                Map.of(":pending", s(State.PENDING.name()), ":available", s(State.AVAILABLE.name()),
+                        ":refused", s(State.REFUSED.name()), ":releasing", s(State.RELEASING.name()),
+                        ":removing", s(State.REMOVING.name()), ":now", n(now.toEpochMilli())));
+    }
+
+    /**
+     * Every slot of one account not yet REMOVED, for its deletion. A scan, like {@link #due}: deletions are rare;
+     * a GSI on {@code owner} is the step when the table grows.
+     */
+    public List<MediaItem> ownedBy(String owner) {
+        return scan("#owner = :owner AND #state <> :removed", Map.of("#owner", OWNER, "#state", STATE),
+                Map.of(":owner", s(owner), ":removed", s(State.REMOVED.name())));
+    }
+
+    private List<MediaItem> scan(String filter, Map<String, String> names, Map<String, AttributeValue> values) {
         List<MediaItem> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
-                    .filterExpression("(#state IN (:pending, :available) AND #due <= :now) OR #state IN (:releasing, :removing)")
-                    .expressionAttributeNames(Map.of("#state", STATE, "#due", DUE_AT))
-                    .expressionAttributeValues(Map.of(":pending", s(State.PENDING.name()),
-                            ":available", s(State.AVAILABLE.name()), ":releasing", s(State.RELEASING.name()),
-                            ":removing", s(State.REMOVING.name()),
-                            ":now", n(now.toEpochMilli())));
+                    .filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
@@ -115,7 +161,10 @@ public class MediaStore {
                 State.valueOf(row.get(STATE).s()), row.get(AUTHORIZATION).s(),
                 Instant.ofEpochMilli(Long.parseLong(row.get(CREATED_AT).n())),
                 Instant.ofEpochMilli(Long.parseLong(row.get(DUE_AT).n())),
-                row.containsKey(UPLOAD_ID) ? row.get(UPLOAD_ID).s() : null);
+                row.containsKey(UPLOAD_ID) ? row.get(UPLOAD_ID).s() : null,
+                // Absent on rows older than the attribute: "not known to be paid" is the safe reading.
+                row.containsKey(AUTHORIZED) && Boolean.TRUE.equals(row.get(AUTHORIZED).bool()),
+                row.containsKey(REQUEST_KEY) ? row.get(REQUEST_KEY).s() : null);
     }
 
     private static AttributeValue s(String value) {

@@ -15,6 +15,8 @@ public class MediaTables implements TableCatalog {
     public List<TableSpec> tables() {
         return List.of(
             // Metadata only; the encrypted bytes are in the object store. The sweep acts on dueAt; the TTL is a backstop.
-            TableSpec.of(MediaStore.TABLE, Key.string(MediaStore.MEDIA_ID)).withTtl(MediaStore.EXPIRES_AT));
+            TableSpec.of(MediaStore.TABLE, Key.string(MediaStore.MEDIA_ID)).withTtl(MediaStore.EXPIRES_AT),
+            // Idempotency-Key of each upload request, per account, with the slot it created; expires after a day.
+            TableSpec.of(UploadKeyStore.TABLE, Key.string(UploadKeyStore.KEY)).withTtl(UploadKeyStore.EXPIRES_AT));
     }
 }

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import net.secureconnect.media.model.MediaItem;
 import net.secureconnect.media.service.MediaService;
+import net.secureconnect.runtime.rest.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -45,6 +47,8 @@ public class MediaResource {
 
     /** Media ids: 24 base64url characters (18 random bytes). */
     static final String MEDIA_ID = "[A-Za-z0-9_-]{24}";
+    /** As payment-service's top-ups: 1-128 visible ASCII characters. */
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private final MediaService media;
     private final JsonWebToken token;
@@ -91,13 +95,22 @@ public class MediaResource {
     @Path("uploads")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Pay for one file transfer (3 credits by default) and get a presigned PUT URL")
-    @APIResponse(responseCode = "201", description = "The slot and where to PUT exactly `size` bytes")
-    @APIResponse(responseCode = "400", description = "Malformed body or size (MALFORMED_JSON, VALIDATION_FAILED)")
+    @APIResponse(responseCode = "201", description = "The slot and where to PUT exactly `size` bytes; a repeat with the same Idempotency-Key and size answers the same slot (header `Idempotent-Replayed: true`, fresh URLs, no second charge)")
+    @APIResponse(responseCode = "400", description = "Malformed body, size or Idempotency-Key (MALFORMED_JSON, VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID)")
+    @APIResponse(responseCode = "409", description = "The key's upload is already complete (UPLOAD_ALREADY_COMPLETED)")
+    @APIResponse(responseCode = "410", description = "The key's upload expired or was cancelled (MEDIA_GONE)")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another size (IDEMPOTENCY_KEY_REUSED)")
+    @APIResponse(responseCode = "429", description = "Too many new uploads from this account (RATE_LIMITED, Retry-After)")
     @APIResponse(responseCode = "402", description = "The balance cannot pay (INSUFFICIENT_CREDITS); nothing charged")
     @APIResponse(responseCode = "413", description = "Declared size over the limit (MEDIA_TOO_LARGE)")
     @APIResponse(responseCode = "503", description = "The wallet did not answer (WALLET_UNAVAILABLE)")
-    public Response upload(@NotNull @Valid UploadRequest request) {
-        MediaService.Upload upload = media.startUpload(token.getSubject(), request.size());
+    public Response upload(@HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @NotNull @Valid UploadRequest request) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new ProblemException(400, "IDEMPOTENCY_KEY_INVALID", "Invalid Idempotency-Key",
+                    "an Idempotency-Key is 1-128 visible ASCII characters");
+        }
+        MediaService.Upload upload = media.startUpload(token.getSubject(), request.size(), idempotencyKey);
         UploadView view = upload.item().multipart()
                 ? new UploadView(upload.item().mediaId(), "MULTIPART", null, null, upload.parts().stream()
                         .map(part -> new PartView(part.partNumber(), part.size(), part.url().toString())).toList(),
@@ -105,7 +118,8 @@ public class MediaResource {
                 : new UploadView(upload.item().mediaId(), "PUT", upload.url().toString(),
                         Map.of("Content-Length", Long.toString(request.size())), null, upload.urlExpiresAt(),
                         upload.item().dueAt());
-        return Response.created(URI.create("/media/" + upload.item().mediaId())).entity(view).build();
+        Response.ResponseBuilder answer = Response.created(URI.create("/media/" + upload.item().mediaId())).entity(view);
+        return upload.replayed() ? answer.header("Idempotent-Replayed", "true").build() : answer.build();
     }
 
     @POST

@@ -20,7 +20,17 @@ final class MediaProblems {
 
     static ProblemException walletUnavailable() {
         return new ProblemException(503, "WALLET_UNAVAILABLE", "Wallet unavailable",
-                "the wallet did not answer in time; nothing is kept for this upload, try again");
+                "the wallet did not answer in time; retry with the same Idempotency-Key (never charged twice)");
+    }
+
+    static ProblemException idempotencyKeyReused() {
+        return new ProblemException(422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key reused",
+                "this Idempotency-Key was used with a different request");
+    }
+
+    static ProblemException alreadyCompleted(String mediaId) {
+        return new ProblemException(409, "UPLOAD_ALREADY_COMPLETED", "Upload already completed",
+                "the upload of this Idempotency-Key is complete as media " + mediaId + "; use a new key for another file");
     }
 
     static ProblemException notFound() {

@@ -122,6 +122,10 @@ public final class TestWallet {
         return producer;
     }
 
+    public static void sleepMillis(long millis) {
+        sleep(millis);
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -14,6 +14,7 @@ import net.secureconnect.contracts.WalletStateEvent;
 import net.secureconnect.contracts.json.DecodeResult;
 import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.relay.config.RelayConfig;
+import net.secureconnect.relay.repository.QueueStore;
 import net.secureconnect.relay.service.Authorizations;
 import net.secureconnect.relay.service.BalanceBook;
 import net.secureconnect.relay.service.Connections;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,6 +60,7 @@ public class RelayStateConsumer {
     private final UsageOutbox outbox;
     private final RelayMetrics metrics;
     private final String deliveriesTopic;
+    private final QueueStore queues;
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
@@ -66,7 +69,7 @@ public class RelayStateConsumer {
 
     public RelayStateConsumer(RelayKafka kafka, DeviceDirectory directory, BalanceBook balances,
                               Authorizations authorizations, Connections connections, Delivery delivery,
-                              UsageOutbox outbox, RelayMetrics metrics, RelayConfig config) {
+                              UsageOutbox outbox, RelayMetrics metrics, RelayConfig config, QueueStore queues) {
         this.kafka = kafka;
         this.directory = directory;
         this.balances = balances;
@@ -76,6 +79,7 @@ public class RelayStateConsumer {
         this.outbox = outbox;
         this.metrics = metrics;
         this.deliveriesTopic = config.deliveriesTopic();
+        this.queues = queues;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -189,11 +193,17 @@ public class RelayStateConsumer {
                 balances.apply(rejected);
                 authorizations.rejected(rejected.usageEventId());
             } else {
-                directory.apply(event).ifPresent(removed -> connections.of(event.accountId(), removed)
+                // The devices before the event: a deleted account's queues are dropped after it is forgotten.
+                List<Integer> before = event instanceof AccountDeleted ? directory.devicesOf(event.accountId()) : List.of();
+                Optional<Integer> removedDevice = directory.apply(event);
+                removedDevice.ifPresent(removed -> connections.of(event.accountId(), removed)
                         .ifPresent(s -> s.close(Connections.UNKNOWN_DEVICE, "device removed")));
                 if (event instanceof AccountDeleted) {
                     connections.of(event.accountId()).forEach(s -> s.close(Connections.UNKNOWN_DEVICE, "account deleted"));
                 }
+                // Ciphertext nobody can fetch any more (device ids are never reused) goes now, not at its TTL.
+                removedDevice.ifPresent(device -> queues.dropQueue(QueueStore.destination(event.accountId(), device)));
+                before.forEach(device -> queues.dropQueue(QueueStore.destination(event.accountId(), device)));
             }
         } catch (RuntimeException e) {
             skipped.incrementAndGet();

@@ -381,6 +381,35 @@ public class QueueStore {
         }
     }
 
+    /**
+     * Drops a device's whole queue (its account was deleted or the device removed: ids are never reused, so
+     * nobody can fetch it any more); returns how many rows went. Repeatable: a second call finds nothing.
+     */
+    public int dropQueue(String destination) {
+        int dropped = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> {
+                b.tableName(queueTable).consistentRead(true).limit(MAX_BATCH_WRITE_ITEMS)
+                        .keyConditionExpression("#d = :d").projectionExpression("#d, #a")
+                        .expressionAttributeNames(Map.of("#d", DESTINATION, "#a", ACK_ID))
+                        .expressionAttributeValues(Map.of(":d", s(destination)));
+                if (from != null) {
+                    b.exclusiveStartKey(from);
+                }
+            });
+            List<RowKey> rows = page.items().stream()
+                    .map(item -> new RowKey(item.get(DESTINATION).s(), item.get(ACK_ID).s())).toList();
+            if (!rows.isEmpty()) {
+                delete(rows);
+                dropped += rows.size();
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return dropped;
+    }
+
     /** Rows of a device's queue, expired or not (tests and metrics). */
     public int count(String destination) {
         return dynamo.query(b -> b.tableName(queueTable).consistentRead(true)

@@ -46,6 +46,7 @@ public class WalletStore {
     static final String UNAFFORDABLE = "unaffordable";
     static final String OVERDRAFT = "overdraft";
     static final String ANNOUNCED = "announced";
+    static final String CLOSED_AT = "closedAt";
     static final String OUTBOX_SHARD = "outboxShard";
     static final String UPDATED_AT = "updatedAt";
     static final String CREATED_AT = "createdAt";
@@ -109,7 +110,8 @@ public class WalletStore {
             return Optional.empty();
         }
         return Optional.of(new Wallet(accountId, number(item, BALANCE), number(item, VERSION),
-                kinds(item.get(UNAFFORDABLE)), number(item, OVERDRAFT), number(item, ANNOUNCED), true));
+                kinds(item.get(UNAFFORDABLE)), number(item, OVERDRAFT), number(item, ANNOUNCED), true,
+                item.containsKey(CLOSED_AT) ? number(item, CLOSED_AT) : 0));
     }
 
     /**
@@ -143,6 +145,7 @@ public class WalletStore {
         assign(set, names, values, VERSION, n(after.version()));
         assign(set, names, values, UNAFFORDABLE, kinds(after.unaffordable()));
         assign(set, names, values, OVERDRAFT, n(after.overdraft()));
+        assign(set, names, values, CLOSED_AT, n(after.closedAt()));
         assign(set, names, values, UPDATED_AT, n(now.toEpochMilli()));
         assign(set, names, values, OUTBOX_SHARD, s(shardOf(after.accountId())));
         String condition;

@@ -1,6 +1,7 @@
 package net.secureconnect.wallet.service;
 
 import net.secureconnect.contracts.AccountCreated;
+import net.secureconnect.contracts.AccountDeleted;
 import net.secureconnect.contracts.CreditsPurchased;
 import net.secureconnect.contracts.CreditsRevoked;
 import net.secureconnect.contracts.Event;
@@ -33,6 +34,8 @@ public sealed interface Change {
             return Optional.of(new Revocation(revocation));
         } else if (event instanceof AccountCreated created) {
             return Optional.of(new Opening(created, welcomeCredits));
+        } else if (event instanceof AccountDeleted deleted) {
+            return Optional.of(new Closing(deleted));
         }
         return Optional.empty();
     }
@@ -122,6 +125,39 @@ public sealed interface Change {
 
         public String entryId() {
             return "opened";
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    /** AccountDeleted: closes the wallet, once per deletion (docs/wallet.md, "Closed wallets"). */
+    record Closing(AccountDeleted event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "closed:" + event.eventId();
+        }
+
+        public String cause() {
+            return event.eventId();
+        }
+    }
+
+    /**
+     * AccountCreated of a new incarnation (same subject, created after the wallet was closed): opens it again.
+     * Made from an {@link Opening} by {@link PostingService}, which knows the wallet.
+     */
+    record Reopening(AccountCreated event) implements Change {
+        public String accountId() {
+            return event.accountId();
+        }
+
+        public String entryId() {
+            return "reopened:" + event.eventId();
         }
 
         public String cause() {

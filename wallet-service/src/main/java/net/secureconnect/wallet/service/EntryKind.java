@@ -15,5 +15,7 @@ public enum EntryKind {
     /** Credits of a purchase taken back (refund, chargeback). */
     REVOCATION,
     /** Credits added or removed by an administrator. */
-    ADJUSTMENT
+    ADJUSTMENT,
+    /** The account was deleted (AccountDeleted): the wallet is closed, its balance stays in the ledger. */
+    CLOSED
 }

@@ -123,6 +123,14 @@ public class PostingService {
                 continue;
             }
             for (Change change : resolved) {
+                if (change instanceof Change.Opening opening && current.closed()) {
+                    if (opening.event().occurredAt().toEpochMilli() <= current.closedAt()) {
+                        // The deleted incarnation's AccountCreated (a replay): nothing to open.
+                        outcomes.add(new Duplicate(pending.get(outcomes.size())));
+                        continue;
+                    }
+                    change = new Change.Reopening(opening.event());
+                }
                 if (change instanceof Change.Release release && release.held() == null) {
                     // Its authorization is earlier in this very chunk: what that entry debits is given back.
                     change = release.withHeld(entries.stream()
@@ -215,6 +223,9 @@ public class PostingService {
         if (result instanceof Posted posted) {
             LedgerEntry entry = posted.entry();
             metrics.applied(entry.kind());
+            if (entry.kind() == EntryKind.PURCHASE && WalletPolicy.CLOSED_CREDIT.equals(entry.note())) {
+                metrics.closedCredit(entry.amount());
+            }
             if (entry.kind() == EntryKind.USAGE_REJECTED) {
                 metrics.rejected(entry.usage().kind().name());
             } else if (entry.kind() == EntryKind.USAGE && entry.overdraft() > 0) {

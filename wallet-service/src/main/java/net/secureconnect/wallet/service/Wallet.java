@@ -16,9 +16,11 @@ import java.util.Set;
  * @param overdraft    credits charged but not collectable, summed over the ledger
  * @param announced    every entry up to this version is known to be published
  * @param stored       false for a wallet not written yet (an unknown account)
+ * @param closedAt     when the account was deleted (AccountDeleted's time, epoch ms), 0 while open: no new
+ *                     authorizations while closed; the balance stays
  */
 public record Wallet(String accountId, long balance, long version, Set<UsageKind> unaffordable, long overdraft,
-                     long announced, boolean stored) {
+                     long announced, boolean stored, long closedAt) {
 
     public Wallet {
         if (balance < 0) {
@@ -29,7 +31,16 @@ public record Wallet(String accountId, long balance, long version, Set<UsageKind
 
     /** The wallet of an account never seen: empty, and as suspended as an empty balance is. */
     public static Wallet unopened(String accountId, PriceList prices) {
-        return new Wallet(accountId, 0, 0, prices.unaffordable(0), 0, 0, false);
+        return new Wallet(accountId, 0, 0, prices.unaffordable(0), 0, 0, false, 0);
+    }
+
+    public boolean closed() {
+        return closedAt > 0;
+    }
+
+    /** Closed at {@code at} (epoch ms), or open again with {@code 0}. */
+    public Wallet closedAt(long at) {
+        return new Wallet(accountId, balance, version, unaffordable, overdraft, announced, stored, at);
     }
 
     public WalletStatus status() {

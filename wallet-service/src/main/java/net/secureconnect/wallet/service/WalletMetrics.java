@@ -48,6 +48,11 @@ public class WalletMetrics {
         counter("wallet.events.applied", "kind", kind.name()).increment();
     }
 
+    /** Credits of a payment that reached a closed (deleted) account: kept in its ledger, to be refunded. */
+    public void closedCredit(long credits) {
+        registry.counter("wallet.closed.credits").increment(credits);
+    }
+
     public void duplicate(String changeType) {
         counter("wallet.events.duplicate", "type", changeType).increment();
     }

@@ -19,6 +19,9 @@ import java.util.Set;
 @Singleton
 public class WalletPolicy {
 
+    /** The note of a purchase credited to a closed wallet: support refunds it (metric wallet.closed.credits). */
+    public static final String CLOSED_CREDIT = "credited after the account was deleted; refund due";
+
     private final PriceList prices;
 
     public WalletPolicy(PriceList prices) {
@@ -54,14 +57,25 @@ public class WalletPolicy {
             return credit(wallet, change, EntryKind.RELEASE, release.held(), at, null, null, null,
                     usageOf(release.event(), null));
         } else if (change instanceof Change.Purchase purchase) {
+            // A closed wallet still takes a payment (money must not vanish): credited, marked for a refund.
             return credit(wallet, change, EntryKind.PURCHASE, purchase.event().credits(), at,
-                    purchase.event().paymentId(), null, null, null);
+                    purchase.event().paymentId(), wallet.closed() ? CLOSED_CREDIT : null, null, null);
         } else if (change instanceof Change.Revocation revocation) {
             long credits = revocation.event().credits();
             long debit = Math.min(wallet.balance(), credits);
             // Down to zero at most: what cannot be taken back is recorded, never a negative balance.
             return applied(wallet, change, EntryKind.REVOCATION, -debit, credits - debit, at, null,
                     revocation.event().paymentId(), revocation.event().reason().name(), null);
+        } else if (change instanceof Change.Closing) {
+            Applied closing = applied(wallet, change, EntryKind.CLOSED, 0, 0, at, null, null,
+                    "balance kept in the ledger; credits arriving later are kept too, refund by support", null);
+            return new Applied(closing.entry(),
+                    closing.after().closedAt(Math.max(1, ((Change.Closing) change).event().occurredAt().toEpochMilli())));
+        } else if (change instanceof Change.Reopening) {
+            // The same OIDC subject provisioned again after a deletion: usable again, no second welcome credit.
+            Applied reopening = applied(wallet, change, EntryKind.OPENED, 0, 0, at, null, null,
+                    "reopened after a deletion", null);
+            return new Applied(reopening.entry(), reopening.after().closedAt(0));
         } else if (change instanceof Change.Opening opening) {
             return credit(wallet, change, EntryKind.OPENED, opening.welcomeCredits(), at, null, null, null, null);
         } else if (change instanceof Change.Adjustment adjustment) {
@@ -78,15 +92,17 @@ public class WalletPolicy {
     private Outcome usage(Wallet wallet, Change.Usage change, Instant at) {
         UsageEvent event = change.event();
         long cost = prices.cost(event.kind(), event.units());
-        if (event.mode() == UsageMode.AUTHORIZE && wallet.balance() < cost) {
+        boolean closedRefusal = event.mode() == UsageMode.AUTHORIZE && wallet.closed();
+        if (closedRefusal || event.mode() == UsageMode.AUTHORIZE && wallet.balance() < cost) {
             // Recorded, not only answered: a redelivery after a top-up must be refused again.
-            LedgerEntry.Usage refused = usageOf(event, UsageRejectionReason.INSUFFICIENT_CREDITS);
+            LedgerEntry.Usage refused = usageOf(event, closedRefusal ? UsageRejectionReason.ACCOUNT_DELETED
+                    : UsageRejectionReason.INSUFFICIENT_CREDITS);
             long version = wallet.version() + 1;
             LedgerEntry entry = new LedgerEntry(wallet.accountId(), change.entryId(), version,
                     EntryKind.USAGE_REJECTED, change.cause(), 0, wallet.balance(), 0, at,
                     wallet.unaffordable(), false, Set.of(), refused, null, null, null);
             return new Applied(entry, new Wallet(wallet.accountId(), wallet.balance(), version,
-                    wallet.unaffordable(), wallet.overdraft(), wallet.announced(), true));
+                    wallet.unaffordable(), wallet.overdraft(), wallet.announced(), true, wallet.closedAt()));
         }
         long debit = Math.min(wallet.balance(), cost);
         return applied(wallet, change, EntryKind.USAGE, -debit, cost - debit, at, usageOf(event, null),
@@ -112,7 +128,7 @@ public class WalletPolicy {
                 amount, balance, overdraft, at, unaffordable, !added.isEmpty(), reinstated, usage, paymentId, note,
                 requestHash);
         Wallet after = new Wallet(wallet.accountId(), balance, version, unaffordable,
-                wallet.overdraft() + overdraft, wallet.announced(), true);
+                wallet.overdraft() + overdraft, wallet.announced(), true, wallet.closedAt());
         return new Applied(entry, after);
     }
 

@@ -1,17 +1,17 @@
-package net.secureconnect.identity.service;
+package net.secureconnect.runtime.ratelimit;
 
 /**
  * A token bucket: {@code capacity} tokens, one added every {@code refillNanos}, a request takes one.
- * Time is passed in, so the arithmetic is tested without sleeping.
+ * Time is passed in, so the arithmetic is tested without sleeping. Shared by identity's and media's rate limits.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private final int capacity;
     private final long refillNanos;
     private double tokens;
     private long updatedAt;
 
-    TokenBucket(int capacity, long refillNanos, long now) {
+    public TokenBucket(int capacity, long refillNanos, long now) {
         if (capacity < 1 || refillNanos < 1) {
             throw new IllegalArgumentException("capacity and refill period must be positive");
         }
@@ -22,7 +22,7 @@ final class TokenBucket {
     }
 
     /** Takes a token and returns 0, or returns the nanoseconds until one is available (taking nothing). */
-    synchronized long tryTake(long now) {
+    public synchronized long tryTake(long now) {
         refill(now);
         if (tokens >= 1) {
             tokens -= 1;
@@ -32,7 +32,7 @@ final class TokenBucket {
     }
 
     /** True when the bucket is full again, i.e. forgetting it changes nothing. */
-    synchronized boolean isFull(long now) {
+    public synchronized boolean isFull(long now) {
         refill(now);
         return tokens >= capacity;
     }
