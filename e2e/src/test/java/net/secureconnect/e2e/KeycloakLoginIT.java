@@ -122,10 +122,11 @@ class KeycloakLoginIT {
             JsonNode credentials = Http.json(Http.request("GET", location + "/credentials", admin, null));
             credentials.forEach(c -> assertEquals("password", c.path("type").asText(), "only a password: " + credentials));
 
-            // Keycloak answers invalid_grant ("Account is not fully set up" or invalid credentials): no token either way.
+            // Keycloak 26.7 answers a REQUIRED direct-grant OTP step for a user without OTP with HTTP 500
+            // unknown_error (its CREDENTIAL_SETUP_REQUIRED path); what matters: never 200, never a token.
             for (String code : java.util.Arrays.asList(null, "000000")) {
                 Keycloak.TokenResponse response = Keycloak.failingPasswordGrant(E2eConfig.cliClientId(), user, code);
-                assertTrue(response.status() == 400 || response.status() == 401, response.body().toString());
+                assertNotEquals(200, response.status(), response.body().toString());
                 assertTrue(response.body().path("access_token").isMissingNode(), "no token: " + response.body());
             }
         } finally {
