@@ -8,6 +8,7 @@ import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.S3ProxyTestResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.StrictJsonRequestTests;
 import net.secureconnect.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(DynoxideTestResource.class)
 @QuarkusTestResource(OidcTestKeyResource.class)
 @QuarkusTestResource(S3ProxyTestResource.class)
-class MediaServiceFoundationTest extends ServiceFoundationTests {
+class MediaServiceFoundationTest extends ServiceFoundationTests implements StrictJsonRequestTests {
 
     @Override
     protected String serviceName() {
@@ -43,7 +44,7 @@ class MediaServiceFoundationTest extends ServiceFoundationTests {
     }
 
     @Override
-    protected JsonEndpoint jsonEndpoint() {
+    public JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("POST", "/media/uploads", TestTokens.forUser(USER, "user"), Map.of(), "{\"size\":10}");
     }
 

@@ -6,6 +6,7 @@ import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.StrictJsonRequestTests;
 import net.secureconnect.testsupport.TestTokens;
 
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Set;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(DynoxideTestResource.class)
 @QuarkusTestResource(OidcTestKeyResource.class)
-class PaymentServiceFoundationTest extends ServiceFoundationTests {
+class PaymentServiceFoundationTest extends ServiceFoundationTests implements StrictJsonRequestTests {
 
     @Override
     protected String serviceName() {
@@ -35,7 +36,7 @@ class PaymentServiceFoundationTest extends ServiceFoundationTests {
     }
 
     @Override
-    protected JsonEndpoint jsonEndpoint() {
+    public JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("POST", "/topups", TestTokens.forUser(USER, "user"), Map.of("Idempotency-Key", "strict-json-probe"),
                 "{\"packId\":\"starter\"}");
     }

@@ -51,7 +51,8 @@ class RelayOnePriceIT {
     @BeforeAll
     static void start() {
         wallet = ServiceProcess.start("wallet", WALLET, Map.of("wallet.prices.message", Long.toString(PRICE)));
-        relay = ServiceProcess.start("relay", RELAY, Map.of());
+        // Production mode (the packaged jar) needs its own TURN secret.
+        relay = ServiceProcess.start("relay", RELAY, Map.of("relay.calls.turn-secret", "relay-one-price-it-turn-secret"));
         TestEvents.devices(TestTokens.subjectOf(ALICE), 1, 2, 3);
         TestEvents.devices(TestTokens.subjectOf(BOB), 1, 2);
         TestEvents.devices(TestTokens.subjectOf(CARL), 1);

@@ -7,6 +7,7 @@ import net.secureconnect.testsupport.KafkaTestResource;
 import net.secureconnect.wallet.support.KafkaConsumerGroups;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.testsupport.ServiceFoundationTests;
+import net.secureconnect.testsupport.StrictJsonRequestTests;
 import net.secureconnect.testsupport.TestTokens;
 
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Set;
 @QuarkusTestResource(KafkaConsumerGroups.class)
 @QuarkusTestResource(DynoxideTestResource.class)
 @QuarkusTestResource(OidcTestKeyResource.class)
-class WalletServiceFoundationTest extends ServiceFoundationTests {
+class WalletServiceFoundationTest extends ServiceFoundationTests implements StrictJsonRequestTests {
 
     @Override
     protected String serviceName() {
@@ -37,7 +38,7 @@ class WalletServiceFoundationTest extends ServiceFoundationTests {
     }
 
     @Override
-    protected JsonEndpoint jsonEndpoint() {
+    public JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("POST", "/admin/wallets/" + TestTokens.subjectOf(USER) + "/adjustments",
                 TestTokens.forUser("root", "user", "admin"), Map.of("Idempotency-Key", "strict-json-probe"),
                 "{\"credits\":5,\"reason\":\"probe\"}");
