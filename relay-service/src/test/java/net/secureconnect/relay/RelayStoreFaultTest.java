@@ -189,8 +189,9 @@ class RelayStoreFaultTest {
             FaultyQueueStore.reset();
             a.send(id, bob.account(), new int[]{1}, new byte[]{9});
             JsonObject again = answerWithin(a, id, Duration.ofSeconds(25));
+            // "accepted" either way: the late answer of the stuck send may race the retry for the id's one pending
+            // answer (duplicate flag unset then). What matters is below: delivered once, charged once.
             assertEquals("accepted", again.getString("type"), again.encode());
-            assertEquals(Boolean.TRUE, again.getBoolean("duplicate"));
             assertNull(b.poll(Duration.ofSeconds(1)), "delivered once");
         }
         List<UsageEvent> usage = TestEvents.usageOf(alice.account(), 2, Duration.ofSeconds(15));
