@@ -146,6 +146,7 @@ class DependencyOutageIT {
             }
         }
         assertEquals(Set.of(), open, "ids without a definite outcome after recovery; attempts: " + transport.attemptsOf(open));
+        System.out.println("[DependencyOutageIT] after the same-id resends: " + transport.summary());
 
         // 3. Bob got exactly the accepted envelopes, each once.
         Set<String> accepted = transport.accepted();
