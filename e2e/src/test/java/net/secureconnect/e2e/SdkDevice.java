@@ -114,6 +114,11 @@ final class SdkDevice implements AutoCloseable {
         return relay != null;
     }
 
+    /** The current relay connection (null while offline), e.g. to wrap it as the messenger's transport. */
+    RelayClient relay() {
+        return relay;
+    }
+
     void goOffline() {
         relay.close();
         relay = null;
