@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import net.secureconnect.cli.CliEnvironment;
-import net.secureconnect.cli.SecureConnectCli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,42 +40,19 @@ class CliIT {
 
     private static final List<String[]> registered = new ArrayList<>(); // {accountId, deviceId, user}
 
-    record Result(int exitCode, String out, String err) {
-        /** The last JSON line of the output. */
-        JsonNode json() {
-            try {
-                return Http.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}"));
-            } catch (java.io.IOException e) {
-                throw new AssertionError(out, e);
-            }
-        }
+    private static CliRunner.Result sc(E2eConfig.TestUser user, String totp, String... args) {
+        return new CliRunner(home).sc(user, totp, args);
     }
 
-    private static Result sc(E2eConfig.TestUser user, String totp, String... args) {
-        CliEnvironment env = new CliEnvironment(home, URI.create(E2eConfig.issuer()),
-                URI.create(SdkDevice.url("identity-service") + "/"),
-                URI.create(SdkDevice.url("relay-service").replaceFirst("^http", "ws") + "/"),
-                URI.create(SdkDevice.url("wallet-service") + "/"), URI.create(SdkDevice.url("media-service") + "/"),
-                "cli e2e passphrase", user.password(), totp);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--profile", user.username()));
-        all.addAll(List.of(args));
-        int code = SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result ok(E2eConfig.TestUser user, String... args) {
-        Result r = sc(user, null, args);
-        assertEquals(0, r.exitCode(), String.join(" ", args) + " -> " + r);
-        return r;
+    private static CliRunner.Result ok(E2eConfig.TestUser user, String... args) {
+        return new CliRunner(home).ok(user, args);
     }
 
     @Test
     @Order(1)
     void aConversationThroughTheCommandsWithExitCode4AtZero() {
         for (E2eConfig.TestUser user : List.of(E2eConfig.ALICE, E2eConfig.BOB)) {
-            Result login = sc(user, Keycloak.freshTotp(user), "--json", "login", "-u", user.username());
+            CliRunner.Result login = sc(user, Keycloak.freshTotp(user), "--json", "login", "-u", user.username());
             if (login.exitCode() != 0) { // that code's time step was used by another test of this JVM
                 login = sc(user, Keycloak.freshTotp(user), "--json", "login", "-u", user.username());
             }
@@ -98,17 +71,17 @@ class CliIT {
         assertTrue(sent.hasNonNull("id"), sent.toString());
         awaitCliBalance(E2eConfig.ALICE, 0);
 
-        Result refused = sc(E2eConfig.ALICE, null, "--json", "send", BOB_NAME, "not paid for");
+        CliRunner.Result refused = sc(E2eConfig.ALICE, null, "--json", "send", BOB_NAME, "not paid for");
         assertEquals(4, refused.exitCode(), refused.toString());
         assertTrue(refused.err().contains("INSUFFICIENT_CREDITS"), refused.err());
 
-        Result heard = ok(E2eConfig.BOB, "--json", "listen", "--for", "8");
+        CliRunner.Result heard = ok(E2eConfig.BOB, "--json", "listen", "--for", "8");
         assertTrue(heard.out().contains("hello from the cli"), heard.out());
         assertTrue(!heard.out().contains("not paid for"), heard.out());
 
         adjust(aliceAccount, 1);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Result again;
+        CliRunner.Result again;
         do {
             again = sc(E2eConfig.ALICE, null, "send", BOB_NAME, "paid again");
         } while (again.exitCode() == 4 && System.nanoTime() < deadline && sleep());
@@ -140,11 +113,11 @@ class CliIT {
         byte[] markerBytes = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         System.arraycopy(markerBytes, 0, bytes, 0, markerBytes.length);
         java.nio.file.Files.write(file, bytes);
-        Result noCredits = sc(E2eConfig.ALICE, null, "send-file", BOB_NAME, file.toString());
+        CliRunner.Result noCredits = sc(E2eConfig.ALICE, null, "send-file", BOB_NAME, file.toString());
         assertEquals(4, noCredits.exitCode(), noCredits.toString());
         JsonNode prices = Http.json(Http.get(SdkDevice.url("wallet-service") + "/pricing")).path("prices");
         adjust(aliceAccount, prices.path("FILE_TRANSFER").asLong() + prices.path("MESSAGE").asLong());
-        Result fileSent;
+        CliRunner.Result fileSent;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         do {
             fileSent = sc(E2eConfig.ALICE, null, "--json", "send-file", BOB_NAME, file.toString(), "--text", "a file");

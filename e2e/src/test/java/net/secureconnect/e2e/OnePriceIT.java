@@ -3,8 +3,6 @@ package net.secureconnect.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -13,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import net.secureconnect.cli.CliEnvironment;
-import net.secureconnect.cli.SecureConnectCli;
 import net.secureconnect.sdk.messaging.StoredMessage;
 import net.secureconnect.sdk.protocol.MessageContent;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +58,14 @@ class OnePriceIT {
                             .header("Authorization", "Bearer " + Keycloak.accessToken(user)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
+    }
+
+    private static CliRunner.Result sc(E2eConfig.TestUser user, String totp, String... args) {
+        return new CliRunner(cliHome).sc(user, totp, args);
+    }
+
+    private static CliRunner.Result ok(E2eConfig.TestUser user, String... args) {
+        return new CliRunner(cliHome).ok(user, args);
     }
 
     @Test
@@ -116,7 +120,7 @@ class OnePriceIT {
         String aliceAccount = alice.get(0).accountId;
         // The CLI's device is one of Alice's six.
         alice.remove(alice.size() - 1).close();
-        Result login = sc(E2eConfig.ALICE, Keycloak.freshTotp(E2eConfig.ALICE), "--json", "login", "-u",
+        CliRunner.Result login = sc(E2eConfig.ALICE, Keycloak.freshTotp(E2eConfig.ALICE), "--json", "login", "-u",
                 E2eConfig.ALICE.username());
         if (login.exitCode() != 0) { // that code's time step was used by another test of this JVM
             login = sc(E2eConfig.ALICE, Keycloak.freshTotp(E2eConfig.ALICE), "--json", "login", "-u",
@@ -169,36 +173,6 @@ class OnePriceIT {
     }
 
     // ---- helpers ----
-
-    record Result(int exitCode, String out, String err) {
-        com.fasterxml.jackson.databind.JsonNode json() {
-            try {
-                return Http.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}"));
-            } catch (java.io.IOException e) {
-                throw new AssertionError(out, e);
-            }
-        }
-    }
-
-    private static Result sc(E2eConfig.TestUser user, String totp, String... args) {
-        CliEnvironment env = new CliEnvironment(cliHome, URI.create(E2eConfig.issuer()),
-                URI.create(SdkDevice.url("identity-service") + "/"),
-                URI.create(SdkDevice.url("relay-service").replaceFirst("^http", "ws") + "/"),
-                URI.create(SdkDevice.url("wallet-service") + "/"), URI.create(SdkDevice.url("media-service") + "/"),
-                "cli e2e passphrase", user.password(), totp);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--profile", user.username()));
-        all.addAll(List.of(args));
-        int code = SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result ok(E2eConfig.TestUser user, String... args) {
-        Result r = sc(user, null, args);
-        assertEquals(0, r.exitCode(), String.join(" ", args) + " -> " + r);
-        return r;
-    }
 
     /** Adds devices to the account of {@code devices.get(0)} until it has {@code count}, all online. */
     private static void grow(List<SdkDevice> devices, int count, String name) {
@@ -292,7 +266,7 @@ class OnePriceIT {
 
     private static void cliSendRetryingUntilTheRelaySeesTheCredits(String to, String text) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Result sent;
+        CliRunner.Result sent;
         do {
             sent = sc(E2eConfig.ALICE, null, "--json", "send", to, text);
         } while (sent.exitCode() == 4 && System.nanoTime() < deadline && sleep());
