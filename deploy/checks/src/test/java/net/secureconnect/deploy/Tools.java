@@ -36,8 +36,10 @@ final class Tools {
             throw new AssertionError("could not install " + debianPackage + " (apt-get update: " + update.exitCode()
                     + "):\n" + install.out());
         }
-        throw new AssertionError(tool + " is not on the PATH. Install it: "
-                + (debianPackage == null ? "see docs/deploy.md" : "sudo apt-get install " + debianPackage));
+        throw new AssertionError(tool + " is not on the PATH. Install it: " + (debianPackage == null
+                ? "kubectl 1.27 or newer (built-in kustomize v5; Debian's kubernetes-client is too old), see"
+                  + " https://kubernetes.io/docs/tasks/tools/ — or skip this module with -pl '!deploy/checks'"
+                : "sudo apt-get install " + debianPackage));
     }
 
     static boolean onPath(String tool) {
