@@ -9,7 +9,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.File;
 import java.io.IOException;
@@ -44,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * forged webhook (refused, nothing credited) and a record that is not an event on {@code usage-events} and
  * {@code accounts} (parked in their dead-letter topics by wallet and media, skipped by the relay).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringIT {
 
     static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
@@ -63,8 +67,7 @@ class MonitoringIT {
             "identity_outbox_failed_total", "identity-service:identity.outbox.failed",
             "wallet_events_duplicate_total", "wallet-service:wallet.events.duplicate",
             "media_released_total", "media-service:media_released_total",
-            "wallet_usage_rejected_total", "wallet-service:wallet.usage.rejected",
-            "media_dead_lettered_total", "media-service:media_dead_lettered_total");
+            "wallet_usage_rejected_total", "wallet-service:wallet.usage.rejected");
 
     private static Process prometheus;
     private static Path prometheusData;
@@ -86,7 +89,8 @@ class MonitoringIT {
                         "not an event".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
             }
         }
-        await("the wallet dead-letters the record", () -> scrape("wallet-service").contains("wallet_events_dead_lettered_total"));
+        await("the wallet dead-letters the records", () -> scrape("wallet-service").contains("wallet_events_dead_lettered_total"));
+        await("media dead-letters the accounts record", () -> scrape("media-service").contains("media_dead_lettered_total"));
     }
 
     @AfterAll
@@ -109,6 +113,7 @@ class MonitoringIT {
     }
 
     @Test
+    @Order(1)
     void everyMetricOfTheRulesAndDashboardsExistsOnTheRunningServices() throws Exception {
         Set<String> served = new TreeSet<>();
         for (E2eConfig.Service s : E2eConfig.services()) {
@@ -144,9 +149,10 @@ class MonitoringIT {
     }
 
     @Test
+    @Order(2)
     void aRealPrometheusScrapesEveryServiceLoadsTheRulesAndAnswersEveryDashboardQuery() throws Exception {
         startPrometheus();
-        String api = "http://127.0.0.1:" + E2eConfig.prop("prometheus.port", "9090") + "/api/v1/";
+        String api = api();
         await("every target is up", () -> {
             JsonNode targets = Http.json(Http.get(api + "targets")).path("data").path("activeTargets");
             if (targets.size() != 5) {
@@ -189,7 +195,43 @@ class MonitoringIT {
         assertEquals(List.of(), empty, "dashboard queries without data although their metrics are served");
     }
 
+    /**
+     * The local stack can show an alert: kill the wallet, see ServiceDown fire for it in Prometheus, start it again
+     * ({@code deploy/local/stack up} restarts only what is missing) and see the alert resolve.
+     */
+    @Test
+    @Order(3)
+    void stoppingTheWalletFiresServiceDownAndRestartingItResolvesIt() throws Exception {
+        startPrometheus();
+        await("Prometheus scrapes the wallet", () -> walletUp() == 1);
+        DependencyOutageIT.killProcessGroup("wallet-service");
+        await("ServiceDown fires for wallet-service", () -> walletAlert().equals("firing"));
+        DependencyOutageIT.stackUp("wallet-service");
+        await("ServiceDown for wallet-service resolves", () -> walletAlert().isEmpty());
+        assertEquals(1, walletUp());
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
+
+    static String api() {
+        return "http://127.0.0.1:" + E2eConfig.prop("prometheus.port", "9090") + "/api/v1/";
+    }
+
+    static int walletUp() {
+        JsonNode result = Http.json(Http.get(api() + "query?query=" + enc("up{job=\"wallet-service\"}"))).path("data").path("result");
+        return result.path(0).path("value").path(1).asInt(-1);
+    }
+
+    /** The state of the ServiceDown alert for the wallet ("pending", "firing"), or "" when there is none. */
+    static String walletAlert() {
+        for (JsonNode alert : Http.json(Http.get(api() + "alerts")).path("data").path("alerts")) {
+            if ("ServiceDown".equals(alert.path("labels").path("alertname").asText())
+                    && "wallet-service".equals(alert.path("labels").path("job").asText())) {
+                return alert.path("state").asText();
+            }
+        }
+        return "";
+    }
 
     static E2eConfig.Service service(String name) {
         return E2eConfig.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
@@ -274,7 +316,10 @@ class MonitoringIT {
         return false;
     }
 
-    static void startPrometheus() throws Exception {
+    static synchronized void startPrometheus() throws Exception {
+        if (prometheus != null && prometheus.isAlive()) {
+            return;
+        }
         String binary = E2eConfig.prop("prometheus.binary", "/usr/bin/prometheus");
         if (!Files.isExecutable(Path.of(binary))) {
             if ("root".equals(System.getProperty("user.name"))) {
@@ -299,7 +344,7 @@ class MonitoringIT {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline) {
             try {
                 if (condition.getAsBoolean()) {
