@@ -100,6 +100,13 @@ class DeployManifestsTest {
                 "the relay WebSocket needs a long read timeout");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
+    void thePrometheusRuleResourceCarriesTheRulesOfDeployPrometheus(String overlay) throws Exception {
+        JsonNode rules = Manifests.YAML.readTree(Tools.ROOT.resolve("deploy/prometheus/rules/secureconnect.rules.yml").toFile());
+        assertEquals(rules, Manifests.first(DOCS.get(overlay), "PrometheusRule", "secureconnect").path("spec"));
+    }
+
     @Test
     void productionHasNothingDevOnly() {
         assertEquals(List.of(), Manifests.devOnlyProblems(DOCS.get("production"), TEXT.get("production")));
