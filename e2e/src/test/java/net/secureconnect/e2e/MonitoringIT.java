@@ -338,9 +338,19 @@ class MonitoringIT {
         prometheusData = Files.createTempDirectory("sc-prometheus");
         Path log = ROOT.resolve("e2e/target/prometheus.log");
         Files.createDirectories(log.getParent());
+        // deploy/prometheus/prometheus.yml with 5 s instead of 15 s scrape and evaluation intervals (the stage waits
+        // for scrapes and for ServiceDown's `for`), and the rules by absolute path; targets and rules unchanged.
+        String config = Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml"))
+                .replace("scrape_interval: 15s", "scrape_interval: 5s")
+                .replace("evaluation_interval: 15s", "evaluation_interval: 5s")
+                .replace("  - rules/*.rules.yml", "  - " + ROOT.resolve("deploy/prometheus/rules") + "/*.rules.yml");
+        assertTrue(config.contains("scrape_interval: 5s") && config.contains(ROOT.resolve("deploy/prometheus/rules").toString()),
+                "deploy/prometheus/prometheus.yml changed shape; update MonitoringIT.startPrometheus");
+        Path configFile = prometheusData.resolve("prometheus.yml");
+        Files.writeString(configFile, config);
         prometheus = new ProcessBuilder(binary,
-                "--config.file=" + ROOT.resolve("deploy/prometheus/prometheus.yml"),
-                "--storage.tsdb.path=" + prometheusData,
+                "--config.file=" + configFile,
+                "--storage.tsdb.path=" + prometheusData.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + E2eConfig.prop("prometheus.port", "9090"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
