@@ -220,7 +220,7 @@ class MonitoringIT {
     // ------------------------------------------------------------------------------------------ helpers
 
     static String api() {
-        return "http://127.0.0.1:" + E2eConfig.prop("prometheus.port", "9090") + "/api/v1/";
+        return "http://127.0.0.1:" + E2eConfig.prop("prometheus.port", "19090") + "/api/v1/";
     }
 
     static int walletUp() {
@@ -351,7 +351,7 @@ class MonitoringIT {
         prometheus = new ProcessBuilder(binary,
                 "--config.file=" + configFile,
                 "--storage.tsdb.path=" + prometheusData.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + E2eConfig.prop("prometheus.port", "9090"))
+                "--web.listen-address=127.0.0.1:" + E2eConfig.prop("prometheus.port", "19090"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
