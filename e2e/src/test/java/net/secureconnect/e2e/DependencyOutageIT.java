@@ -336,8 +336,8 @@ class DependencyOutageIT {
         return Path.of(E2eConfig.prop("stack-dir", Path.of(System.getProperty("user.dir")).resolve("../.local-stack").toString()));
     }
 
-    /** kill -9 of the component's process group, by the stack's pid file ("<pid> <start time>"). */
-    private static void killProcessGroup(String component) throws IOException, InterruptedException {
+    /** kill -9 of the component's process group, by the stack's pid file ("<pid> <start time>"); also used by MonitoringIT. */
+    static void killProcessGroup(String component) throws IOException, InterruptedException {
         Path pidFile = stackDir().resolve("run").resolve(component + ".pid");
         String[] fields = Files.readString(pidFile).trim().split("\\s+");
         String pid = fields[0];
@@ -355,7 +355,7 @@ class DependencyOutageIT {
     }
 
     /** {@code deploy/local/stack up}: starts what is not running (only {@code component}), waits until ready. */
-    private static void stackUp(String component) throws IOException, InterruptedException {
+    static void stackUp(String component) throws IOException, InterruptedException {
         Path root = stackDir().getParent();
         Path log = stackDir().resolve("logs").resolve("outage-it-up-" + component + ".log");
         Process up = new ProcessBuilder(root.resolve("deploy/local/stack").toString(), "up")
