@@ -117,7 +117,7 @@ class DeployManifestsTest {
         List<String> problems = Manifests.devOnlyProblems(DOCS.get("dev"), TEXT.get("dev"));
         assertTrue(problems.stream().anyMatch(p -> p.contains("PAYMENT_GATEWAY=sandbox")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("imports users")), problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.contains("dynamodb-local")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("dynoxide")), problems.toString());
     }
 
     @Test

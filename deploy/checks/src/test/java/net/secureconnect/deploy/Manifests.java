@@ -401,7 +401,7 @@ final class Manifests {
         for (JsonNode w : workloads(docs)) {
             for (JsonNode c : iterable(podSpec(w).path("containers"))) {
                 String image = c.path("image").asText();
-                if (image.contains("dynamodb-local") || image.contains("s3proxy")) {
+                if (image.contains("dynoxide") || image.contains("s3proxy")) {
                     problems.add(name(w) + " runs the development image " + image);
                 }
                 List<String> p = new ArrayList<>();
