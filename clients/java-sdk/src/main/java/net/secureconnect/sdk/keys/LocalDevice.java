@@ -268,8 +268,18 @@ public final class LocalDevice {
         return body;
     }
 
-    /** This device as a peer sees it in a bundle without post-quantum key (tests and loopback use). */
+    /**
+     * This device as a peer sees it in a bundle (tests and loopback use): with the current last-resort
+     * post-quantum prekey when the device has one (every generated device does).
+     */
     public DeviceBundle bundle(String accountId, int deviceId, Integer oneTimePrekeyId) {
+        return currentKemLastResortPrekey().isPresent()
+                ? bundleWithKem(accountId, deviceId, oneTimePrekeyId, null)
+                : x3dhOnlyBundle(accountId, deviceId, oneTimePrekeyId);
+    }
+
+    /** A bundle without post-quantum prekey (what a downgrading server would serve; refused by clients). */
+    public DeviceBundle x3dhOnlyBundle(String accountId, int deviceId, Integer oneTimePrekeyId) {
         SignedPrekey spk = currentSignedPrekey();
         X25519KeyPair otp = oneTimePrekeyId == null ? null : oneTimePrekeys.get(oneTimePrekeyId);
         return new DeviceBundle(accountId, deviceId, registrationId, identity.publicKey(), agreement.publicKey(),
@@ -282,7 +292,7 @@ public final class LocalDevice {
      * {@code kemOneTimeId} if given, else the current last-resort one.
      */
     public DeviceBundle bundleWithKem(String accountId, int deviceId, Integer oneTimePrekeyId, Integer kemOneTimeId) {
-        DeviceBundle b = bundle(accountId, deviceId, oneTimePrekeyId);
+        DeviceBundle b = x3dhOnlyBundle(accountId, deviceId, oneTimePrekeyId);
         KemPrekey kem = kemOneTimeId != null ? kemOneTimePrekeys.get(kemOneTimeId) : currentKemLastResortPrekey().orElseThrow();
         return new DeviceBundle(b.accountId(), b.deviceId(), b.registrationId(), b.identityKey(), b.agreementKey(),
                 b.agreementKeySignature(), b.signedPrekeyId(), b.signedPrekey(), b.signedPrekeySignature(),

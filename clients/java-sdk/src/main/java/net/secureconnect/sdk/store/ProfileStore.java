@@ -11,6 +11,7 @@ import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.protocol.ProtocolStore;
 import net.secureconnect.sdk.protocol.SessionRecord;
+import net.secureconnect.sdk.trust.IdentityPin;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,6 +49,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     public static final int MAX_BASE_KEYS = 10_000;
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PINS_FILE = "pins.bin";
 
     private final Path dir;
     private final byte[] key;
@@ -56,6 +58,8 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     private final LocalDevice device;
     private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
     private final LinkedHashSet<String> baseKeys = new LinkedHashSet<>();
+    private final Map<DeviceAddress, IdentityPin> pins = new java.util.TreeMap<>(
+            java.util.Comparator.comparing(DeviceAddress::accountId).thenComparingInt(DeviceAddress::deviceId));
 
     private ProfileStore(Path dir, byte[] key, FileChannel lockChannel, FileLock lock, LocalDevice device) {
         this.dir = dir;
@@ -143,6 +147,12 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             for (JsonNode baseKey : store.readEncrypted("basekeys.bin").path("baseKeys")) {
                 store.baseKeys.add(baseKey.asText());
             }
+            if (Files.exists(dir.resolve(PINS_FILE))) {
+                for (JsonNode pin : store.readEncrypted(PINS_FILE).path("pins")) {
+                    IdentityPin p = IdentityPin.fromJson(pin);
+                    store.pins.put(p.device(), p);
+                }
+            }
             return store;
         } catch (RuntimeException e) {
             partial.close();
@@ -222,6 +232,44 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             baseKeys.remove(baseKeys.iterator().next());
         }
         writeBaseKeys();
+    }
+
+    @Override
+    public void removeSessionRecord(DeviceAddress address) {
+        try {
+            Files.deleteIfExists(dir.resolve(sessionFile(address)));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot delete the session with " + address, e);
+        }
+        sessions.remove(address);
+    }
+
+    @Override
+    public Optional<IdentityPin> pin(DeviceAddress device) {
+        return Optional.ofNullable(pins.get(device));
+    }
+
+    @Override
+    public java.util.List<IdentityPin> pins(String accountId) {
+        return pins.values().stream().filter(p -> p.device().accountId().equals(accountId)).toList();
+    }
+
+    @Override
+    public void storePin(IdentityPin pin) {
+        IdentityPin before = pins.put(pin.device(), pin);
+        try {
+            ObjectNode node = JSON.createObjectNode();
+            ArrayNode list = node.putArray("pins");
+            pins.values().forEach(p -> list.add(p.toJson()));
+            writeEncrypted(PINS_FILE, node);
+        } catch (RuntimeException e) {
+            if (before == null) {
+                pins.remove(pin.device());
+            } else {
+                pins.put(pin.device(), before);
+            }
+            throw e;
+        }
     }
 
     public Path directory() {

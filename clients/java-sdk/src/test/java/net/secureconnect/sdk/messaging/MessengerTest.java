@@ -3,7 +3,7 @@ package net.secureconnect.sdk.messaging;
 import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.DeviceBundle;
 import net.secureconnect.sdk.keys.LocalDevice;
-import net.secureconnect.sdk.protocol.IdentityChangeListener;
+import net.secureconnect.sdk.trust.TrustListener;
 import net.secureconnect.sdk.protocol.MessageContent;
 import net.secureconnect.sdk.relay.RelayException;
 import net.secureconnect.sdk.relay.RelayFrames;
@@ -166,7 +166,7 @@ class MessengerTest {
         stores.remove(bob.store);
         ProfileStore reopened = ProfileStore.open(root, "bob-1", PASSPHRASE);
         stores.add(reopened);
-        Messenger again = new Messenger(reopened, relay.directory("bob"), IdentityChangeListener.NONE);
+        Messenger again = new Messenger(reopened, relay.directory("bob"), TrustListener.NONE);
         again.transport(relay.transport(bob.address));
         again.delivered(first); // a re-delivery after the restart
         assertEquals(List.of("kept"), again.history("alice").stream().map(StoredMessage::text).toList());
@@ -185,7 +185,7 @@ class MessengerTest {
         stores.add(store);
         DeviceAddress address = new DeviceAddress(account, deviceId);
         relay.devices.put(address, device);
-        Messenger messenger = new Messenger(store, relay.directory(account), IdentityChangeListener.NONE);
+        Messenger messenger = new Messenger(store, relay.directory(account), TrustListener.NONE);
         messenger.transport(relay.transport(address));
         return new Client(address, store, messenger);
     }
