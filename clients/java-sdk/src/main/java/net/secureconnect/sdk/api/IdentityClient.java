@@ -41,6 +41,11 @@ public final class IdentityClient {
                 List.copyOf(devices));
     }
 
+    /** {@code DELETE /v1/accounts/{id}/devices/{deviceId}}: removes a device of the caller's account. */
+    public void removeDevice(String accountId, int deviceId) {
+        http.delete(devicePath(accountId, deviceId));
+    }
+
     /** {@code PUT /v1/accounts/{id}/username}; {@link ApiException.Conflict} {@code USERNAME_TAKEN}. */
     public void claimUsername(String accountId, String username) {
         http.put("v1/accounts/" + segment(accountId) + "/username", Map.of("username", username));
