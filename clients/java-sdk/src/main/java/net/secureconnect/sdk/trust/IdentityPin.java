@@ -24,9 +24,11 @@ public record IdentityPin(DeviceAddress device, byte[] identityKey, boolean veri
 
     public ObjectNode toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("accountId", device.accountId()).put("deviceId", device.deviceId())
-                .put("identityKey", Bytes.base64(identityKey)).put("state", verified ? "verified" : "unverified")
-                .put("pinnedAt", pinnedAtMillis);
+        node.put("accountId", device.accountId()).put("deviceId", device.deviceId());
+        if (identityKey != null) {
+            node.put("identityKey", Bytes.base64(identityKey)); // absent: a refused new device of a verified contact
+        }
+        node.put("state", verified ? "verified" : "unverified").put("pinnedAt", pinnedAtMillis);
         if (pendingKey != null) {
             node.put("pendingKey", Bytes.base64(pendingKey));
         }
@@ -35,7 +37,8 @@ public record IdentityPin(DeviceAddress device, byte[] identityKey, boolean veri
 
     public static IdentityPin fromJson(JsonNode node) {
         return new IdentityPin(new DeviceAddress(node.path("accountId").asText(), node.path("deviceId").asInt()),
-                Bytes.base64(node.path("identityKey").asText(), 32), "verified".equals(node.path("state").asText()),
+                node.hasNonNull("identityKey") ? Bytes.base64(node.get("identityKey").asText(), 32) : null,
+                "verified".equals(node.path("state").asText()),
                 node.path("pinnedAt").asLong(),
                 node.hasNonNull("pendingKey") ? Bytes.base64(node.get("pendingKey").asText(), 32) : null);
     }
