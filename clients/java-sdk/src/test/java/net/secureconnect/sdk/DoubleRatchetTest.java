@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -165,17 +166,36 @@ class DoubleRatchetTest {
     }
 
     @Test
+    void aRolledBackSenderNeverRepeatsAKeyAndNonceAndItsReplayedChainIsRefused() {
+        bob.receive(alice, alice.send(bob, "setup"));
+        alice.receive(bob, bob.send(alice, "reply"));
+        // A backup of alice's session is taken, she sends, then the backup is restored (an older profile copy).
+        var backup = net.secureconnect.sdk.protocol.SessionState.fromJson(
+                alice.cipher.store().session(bob.address).orElseThrow().toJson());
+        byte[] first = alice.send(bob, "before the restore");
+        alice.cipher.store().storeSession(bob.address, backup);
+        byte[] second = alice.send(bob, "after the restore");
+        // Same chain position (same message key) ...
+        assertArrayEquals(java.util.Arrays.copyOfRange(first, 1, 41), java.util.Arrays.copyOfRange(second, 1, 41));
+        // ... but a fresh random nonce: no (key, nonce) pair is ever used twice.
+        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(first, 41, 65), java.util.Arrays.copyOfRange(second, 41, 65)));
+        assertEquals("before the restore", bob.receive(alice, first));
+        // The receiver refuses the reused position (the user sees "could not decrypt", see MessengerTest).
+        assertThrows(net.secureconnect.sdk.protocol.DuplicateMessageException.class, () -> bob.receive(alice, second));
+    }
+
+    @Test
     void tamperedCiphertextOrHeaderIsRejectedAndStateUnchanged() {
         bob.receive(alice, alice.send(bob, "setup"));
         alice.receive(bob, bob.send(alice, "reply"));
         byte[] message = alice.send(bob, "secret");
         assertEquals(WireMessage.RATCHET, message[0]);
-        // every byte of the header (1..40), and the ciphertext's first and last byte
+        // every byte of the header (1..64, the random nonce included), and the ciphertext's first and last byte
         List<Integer> positions = new ArrayList<>();
-        for (int i = 1; i <= 40; i++) {
+        for (int i = 1; i <= 64; i++) {
             positions.add(i);
         }
-        positions.add(41);
+        positions.add(65);
         positions.add(message.length - 1);
         for (int position : positions) {
             byte[] tampered = message.clone();

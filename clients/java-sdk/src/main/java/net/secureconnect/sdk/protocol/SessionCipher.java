@@ -87,7 +87,7 @@ public final class SessionCipher {
         SessionState session = record.current();
         // Sessions made before pinning existed get their key pinned here (first use); a mismatch refuses.
         trust.checkAndPin(peer, session.remoteIdentityKey);
-        DoubleRatchet.Encrypted encrypted = DoubleRatchet.encrypt(session, plaintext);
+        DoubleRatchet.Encrypted encrypted = DoubleRatchet.encrypt(session, plaintext, keys.nextNonce());
         store.storeSessionRecord(peer, record);
         if (session.pendingPrekey == null) {
             return new WireMessage.Ratchet(encrypted.header(), encrypted.ciphertext()).encode();

@@ -25,8 +25,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -97,9 +95,8 @@ public final class TestVectors {
         ArrayNode steps = chain.putArray("steps");
         for (int i = 0; i < 3; i++) {
             byte[][] next = DoubleRatchet.kdfChain(ck);
-            byte[][] aead = DoubleRatchet.messageKeys(next[1]);
             steps.addObject().put("messageKey", Bytes.hex(next[1])).put("nextChainKey", Bytes.hex(next[0]))
-                    .put("aeadKey", Bytes.hex(aead[0])).put("aeadNonce", Bytes.hex(aead[1]));
+                    .put("aeadKey", Bytes.hex(DoubleRatchet.messageKey(next[1])));
             ck = next[0];
         }
         return root;
@@ -188,28 +185,32 @@ public final class TestVectors {
 
     // ---- ratchet.json ----
 
-    /** A fixed sequence of X25519 key pairs, SHA-256("SecureConnect test vector <prefix> <i>"). */
+    /**
+     * A fixed sequence of X25519 key pairs, SHA-256("SecureConnect test vector <prefix> <i>"), and of message
+     * nonces, the first 24 bytes of SHA-256("SecureConnect test vector <prefix> nonce <i>").
+     */
     public static KeySource fixedKeys(String prefix) {
-        Deque<Integer> counter = new ArrayDeque<>(List.of(0));
-        return () -> {
-            int i = counter.pop();
-            counter.push(i + 1);
-            return Sodium.x25519FromPrivate(fixedKey(prefix + " " + i));
-        };
+        return fixedKeys(prefix, null);
     }
 
-    /** The same with a fixed ML-KEM encapsulation randomness m (PQXDH setup). */
+    /** The same with a fixed ML-KEM encapsulation randomness m (PQXDH setup); null: random. */
     public static KeySource fixedKeys(String prefix, byte[] kemRandomness) {
-        KeySource keys = fixedKeys(prefix);
+        int[] keyCounter = {0};
+        int[] nonceCounter = {0};
         return new KeySource() {
             @Override
             public X25519KeyPair nextX25519() {
-                return keys.nextX25519();
+                return Sodium.x25519FromPrivate(fixedKey(prefix + " " + keyCounter[0]++));
+            }
+
+            @Override
+            public byte[] nextNonce() {
+                return java.util.Arrays.copyOf(fixedKey(prefix + " nonce " + nonceCounter[0]++), 24);
             }
 
             @Override
             public byte[] kemEncapsulationRandomness() {
-                return kemRandomness.clone();
+                return kemRandomness == null ? null : kemRandomness.clone();
             }
         };
     }
@@ -243,7 +244,8 @@ public final class TestVectors {
         root.put("description", "First Double Ratchet steps after a PQXDH setup with the keys of x3dh.json (Bob's one-time"
                 + " prekey 7 and his last-resort ML-KEM-768 prekey 3 of 'pqxdh', encapsulated with its"
                 + " 'encapsulationRandomness'). Alice's ephemeral and ratchet keys are 'alice ratchet 0', 'alice ratchet 1', ...;"
-                + " Bob's 'bob ratchet 0', ...: private key = SHA-256(\"SecureConnect test vector \" + name)."
+                + " Bob's 'bob ratchet 0', ...: private key = SHA-256(\"SecureConnect test vector \" + name); the n-th message"
+                + " nonce a side draws is the first 24 bytes of SHA-256(\"SecureConnect test vector \" + prefix + \" nonce \" + n)."
                 + " Messages are the full wire bytes. 'refused' are messages a receiver must refuse, each at the given"
                 + " point of the conversation (after the first 'after' messages were received), changing nothing.");
         root.put("aliceKeyPrefix", "alice ratchet").put("bobKeyPrefix", "bob ratchet");
