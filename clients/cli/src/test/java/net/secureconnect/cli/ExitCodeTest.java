@@ -18,6 +18,8 @@ class ExitCodeTest {
     @TempDir
     Path home;
 
+    private static final String GOOD = "correct horse battery staple";
+
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -38,22 +40,30 @@ class ExitCodeTest {
 
     @Test
     void unknownCommandsAndMissingArgumentsAreUsageErrors() {
-        assertEquals(2, run("p", "frobnicate"));
-        assertEquals(2, run("p", "send", "bob"));
-        assertEquals(2, run("p", "history"), "no profile yet: " + err);
+        assertEquals(2, run(GOOD, "frobnicate"));
+        assertEquals(2, run(GOOD, "send", "bob"));
+        assertEquals(2, run(GOOD, "history"), "no profile yet: " + err);
         assertTrue(err.toString().contains("run login first"), err.toString());
     }
 
     @Test
     void anUnreachableServerIsExitCode5AndAMissingLoginIs3() {
-        assertEquals(5, run("p", "login", "-u", "alice"), err.toString());
-        assertEquals(3, run("p", "balance"), "the profile exists now, without tokens: " + err);
+        assertEquals(5, run(GOOD, "login", "-u", "alice"), err.toString());
+        assertEquals(3, run(GOOD, "balance"), "the profile exists now, without tokens: " + err);
     }
 
     @Test
     void aWrongPassphraseIsExitCode3() {
-        run("right", "login", "-u", "alice");
-        assertEquals(3, run("wrong", "--json", "balance"));
+        run(GOOD, "login", "-u", "alice");
+        assertEquals(3, run("wrong but long enough", "--json", "balance"));
         assertTrue(err.toString().contains("\"exitCode\":3"), err.toString());
+    }
+
+    @Test
+    void aWeakPassphraseCreatesNoProfile() {
+        assertEquals(2, run("short", "login", "-u", "alice"));
+        assertTrue(err.toString().contains("at least 12 characters"), err.toString());
+        assertEquals(2, run("aaaaaaaaaaaaaaaa", "login", "-u", "alice"), "one repeated character");
+        assertTrue(!java.nio.file.Files.exists(home.resolve("default").resolve("profile.json")));
     }
 }

@@ -254,6 +254,11 @@ public final class Messenger implements RelayClient.Handler {
         synchronized (lock) {
             List<Integer> theirDevices = log.devices(accountId);
             if (theirDevices.isEmpty()) {
+                // Only received from so far: the devices pinned from their setup messages.
+                theirDevices = cipher.trust().pins(accountId).stream().filter(p -> p.identityKey() != null)
+                        .map(p -> p.device().deviceId()).toList();
+            }
+            if (theirDevices.isEmpty()) {
                 throw new IllegalStateException("no keys of " + accountId + " are pinned yet");
             }
             TrustStore trust = cipher.trust();

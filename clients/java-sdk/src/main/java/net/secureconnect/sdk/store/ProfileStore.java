@@ -53,6 +53,8 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     private final Path dir;
     private final byte[] key;
+    /** Keys the session file names (derived from the profile key; wiped on close). */
+    private final byte[] fileNameKey;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LocalDevice device;
@@ -64,6 +66,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     private ProfileStore(Path dir, byte[] key, FileChannel lockChannel, FileLock lock, LocalDevice device) {
         this.dir = dir;
         this.key = key;
+        this.fileNameKey = net.secureconnect.sdk.crypto.Hkdf.derive(new byte[32], key, Bytes.ascii("SecureConnect file names v1"), 32);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.device = device;
@@ -81,7 +84,8 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             throw new StateStoreException("profile '" + profile + "' already exists");
         }
         try {
-            Files.createDirectories(dir.resolve("sessions"));
+            createPrivateDirectory(dir);
+            createPrivateDirectory(dir.resolve("sessions"));
         } catch (IOException e) {
             throw new StateStoreException("cannot create " + dir, e);
         }
@@ -162,7 +166,10 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     private static ProfileStore locked(Path dir, byte[] key, LocalDevice device) {
         try {
-            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = POSIX
+                    ? FileChannel.open(dir.resolve("lock"), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PRIVATE_FILE))
+                    : FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -294,7 +301,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     public void writeDocument(String name, JsonNode content) {
         String file = documentFile(name);
         try {
-            Files.createDirectories(dir.resolve("data"));
+            createPrivateDirectory(dir.resolve("data"));
         } catch (IOException e) {
             throw new StateStoreException("cannot create " + dir.resolve("data"), e);
         }
@@ -320,6 +327,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     @Override
     public void close() {
         Arrays.fill(key, (byte) 0);
+        Arrays.fill(fileNameKey, (byte) 0);
         try {
             if (lock != null) {
                 lock.release();
@@ -332,16 +340,32 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     // ---- files ----
 
-    static String sessionFile(DeviceAddress address) {
+    /**
+     * A session's file name does not reveal the contact: {@code sessions/<hex(HMAC(N, UTF-8(accountId) ‖ 0x00 ‖
+     * u32(deviceId)))[0..32)>.bin} with N = HKDF(salt = 32 zero bytes, K, "SecureConnect file names v1", 32).
+     */
+    String sessionFile(DeviceAddress address) {
+        byte[] mac = net.secureconnect.sdk.crypto.Hkdf.hmacSha256(fileNameKey, Bytes.concat(
+                address.accountId().getBytes(StandardCharsets.UTF_8), new byte[] {0}, Bytes.u32(address.deviceId())));
+        return "sessions/" + Bytes.hex(mac).substring(0, 32) + ".bin";
+    }
+
+    /** The name format before issue 15 (hex of the account id): such files are renamed when the profile opens. */
+    static String legacySessionFile(DeviceAddress address) {
         return "sessions/" + Bytes.hex(address.accountId().getBytes(StandardCharsets.UTF_8)) + "." + address.deviceId() + ".bin";
     }
 
     private void loadSessions() {
         try (var files = Files.list(dir.resolve("sessions"))) {
-            for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".bin"))::iterator) {
-                JsonNode node = readEncrypted("sessions/" + file.getFileName());
+            // Listed first: a legacy file renamed below adds a file to this folder.
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
+                String name = "sessions/" + file.getFileName();
+                JsonNode node = readEncrypted(name);
                 DeviceAddress address = new DeviceAddress(node.path("accountId").asText(), node.path("deviceId").asInt());
-                if (!sessionFile(address).equals("sessions/" + file.getFileName())) {
+                if (name.equals(legacySessionFile(address))) {
+                    writeEncrypted(sessionFile(address), node); // rename to a name that hides the contact
+                    Files.delete(file);
+                } else if (!sessionFile(address).equals(name)) {
                     throw new StateStoreException("session file " + file.getFileName() + " names another device");
                 }
                 sessions.put(address, SessionRecord.fromJson(node.path("record")));
@@ -402,7 +426,10 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     static void atomicWrite(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + Bytes.hex(Sodium.randomBytes(6)));
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = POSIX
+                    ? FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PRIVATE_FILE))
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -421,6 +448,21 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** Only the owner reads the profile (0700 folders, 0600 files): file sizes and times are metadata too. */
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_FILE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_DIRECTORY =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+
+    /** Creates the folder (and its parents) if needed and makes it 0700 on POSIX systems. */
+    static void createPrivateDirectory(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        if (POSIX) {
+            Files.setPosixFilePermissions(folder, PRIVATE_DIRECTORY);
         }
     }
 
