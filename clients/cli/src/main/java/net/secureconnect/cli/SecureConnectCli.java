@@ -67,6 +67,11 @@ public final class SecureConnectCli {
 
     /** Runs one command in-process (also what tests call); returns the exit code. */
     public static int run(CliEnvironment env, PrintWriter out, PrintWriter err, String... args) {
+        String insecure = env.insecureUrl();
+        if (insecure != null) {
+            err.println("sc: refusing " + insecure + ": use https:// / wss:// (plain http and ws only for 127.0.0.1, ::1, localhost)");
+            return ExitCodes.USAGE;
+        }
         SecureConnectCli root = new SecureConnectCli(env, out);
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
@@ -483,7 +488,7 @@ public final class SecureConnectCli {
                 java.nio.file.Files.createDirectories(out);
                 ArrayNode written = JSON.createArrayNode();
                 for (MessageContent.Attachment a : message.attachments()) {
-                    String name = a.fileName() == null ? a.blobId() : java.nio.file.Path.of(a.fileName()).getFileName().toString();
+                    String name = safeFileName(a.fileName() != null ? a.fileName() : a.blobId(), messageId);
                     java.nio.file.Path target = out.resolve(name);
                     p.media().download(a, target);
                     written.add(target.toString());
@@ -498,6 +503,23 @@ public final class SecureConnectCli {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * A file name chosen by the peer, made safe to write into the output folder: its last path element only, no
+     * control characters, never "." or ".." or hidden; otherwise "attachment-<message id>".
+     */
+    static String safeFileName(String proposed, String messageId) {
+        String fallback = "attachment-" + messageId.replaceAll("[^A-Za-z0-9_-]", "");
+        if (proposed == null) {
+            return fallback;
+        }
+        String last = proposed.replace('\\', '/');
+        last = last.substring(last.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").trim();
+        if (last.isEmpty() || last.startsWith(".") || last.length() > 255) {
+            return fallback;
+        }
+        return last;
     }
 
     @Command(name = "listen", description = "Print messages as they arrive (first those that came while offline); Ctrl-C to stop.")
@@ -607,7 +629,7 @@ public final class SecureConnectCli {
                     for (JsonNode e : page.entries()) {
                         root.out.printf("%6s %-14s %+6d  balance %d  %s%n", e.path("version").asText(""), e.path("kind").asText(e.path("type").asText("")),
                                 e.path("amount").asLong(e.path("credits").asLong()), e.path("balanceAfter").asLong(e.path("balance").asLong()),
-                                e.path("createdAt").asText(""));
+                                e.path("at").asText(e.path("createdAt").asText(""))); // the wallet sends "at"
                     }
                 }
                 root.out.flush();

@@ -66,4 +66,27 @@ class ExitCodeTest {
         assertEquals(2, run("aaaaaaaaaaaaaaaa", "login", "-u", "alice"), "one repeated character");
         assertTrue(!java.nio.file.Files.exists(home.resolve("default").resolve("profile.json")));
     }
+
+    @Test
+    void plainHttpIsRefusedExceptOnLoopback() {
+        CliEnvironment remote = new CliEnvironment(home, URI.create("http://idp.example.com/realms/x"), URI.create("https://id.example.com/"),
+                URI.create("wss://relay.example.com/"), URI.create("https://w.example.com/"), URI.create("https://m.example.com/"),
+                GOOD, "pw", "123456");
+        assertEquals(2, SecureConnectCli.run(remote, new PrintWriter(out, true), new PrintWriter(err, true), "balance"));
+        assertTrue(err.toString().contains("refusing http://idp.example.com/realms/x"), err.toString());
+        CliEnvironment tls = new CliEnvironment(home, URI.create("https://idp.example.com/realms/x"), URI.create("https://id.example.com/"),
+                URI.create("wss://relay.example.com/"), URI.create("https://w.example.com/"), URI.create("http://127.0.0.1:8084/"),
+                GOOD, "pw", "123456");
+        assertEquals(null, tls.insecureUrl());
+    }
+
+    @Test
+    void aPeersFileNameCannotLeaveTheOutputFolder() {
+        assertEquals("a.png", SecureConnectCli.safeFileName("../../etc/a.png", "m1"));
+        assertEquals("attachment-m1", SecureConnectCli.safeFileName("..", "m1"));
+        assertEquals("attachment-m1", SecureConnectCli.safeFileName("x/.bashrc", "m1"));
+        assertEquals("attachment-m1", SecureConnectCli.safeFileName(null, "m1"));
+        assertEquals("evil", SecureConnectCli.safeFileName("C:\\dir\\evil", "m1"));
+        assertEquals("blob-7", SecureConnectCli.safeFileName("blob-7", "m1"));
+    }
 }
