@@ -37,7 +37,15 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sc}: the SecureConnect terminal client. Exit codes: see {@link ExitCodes}. */
 @Command(name = "sc", mixinStandardHelpOptions = true, version = "sc 0.1.0",
-        description = "SecureConnect terminal client: end-to-end-encrypted messages through the relay.",
+        description = {"SecureConnect: end-to-end-encrypted messages and files from your terminal. Only your devices"
+                + " and the people you write to can read them; you pay per message, nobody else does.",
+                "",
+                "Get started:  sc login -u <you>   then   sc register-device --claim-username <name>",
+                "Write:        sc send <user> 'text'      sc send-file <user> <path>      sc listen",
+                "Trust:        sc safety-number <user>  ->  compare  ->  sc verify <user> <their digits>",
+                "              a changed key is refused until you run  sc trust <user>  (exit code 6)",
+                "Account:      sc balance   sc ledger   sc devices",
+                ""},
         subcommands = {SecureConnectCli.Login.class, SecureConnectCli.Logout.class, SecureConnectCli.RegisterDevice.class,
                 SecureConnectCli.Send.class, SecureConnectCli.SendFile.class, SecureConnectCli.FetchFile.class, SecureConnectCli.Listen.class, SecureConnectCli.History.class,
                 SecureConnectCli.Balance.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class,
