@@ -185,6 +185,24 @@ class DoubleRatchetTest {
     }
 
     @Test
+    void skippedKeysExpireWhenTheirChainLeavesTheWindowOfEightRatchetKeys() {
+        bob.receive(alice, alice.send(bob, "setup"));
+        alice.receive(bob, bob.send(alice, "reply"));
+        byte[] skippedMessage = alice.send(bob, "late");
+        bob.receive(alice, alice.send(bob, "overtakes it"));
+        assertEquals(1, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        for (int i = 0; i < 8; i++) { // eight newer ratchet keys of alice: the skipped chain is still remembered
+            alice.receive(bob, bob.send(alice, "r" + i));
+            bob.receive(alice, alice.send(bob, "m" + i));
+        }
+        assertEquals(1, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        alice.receive(bob, bob.send(alice, "r8"));
+        bob.receive(alice, alice.send(bob, "m8")); // the ninth: the skipped chain's key leaves the window of 8
+        assertEquals(0, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        assertThrows(InvalidMessageException.class, () -> bob.receive(alice, skippedMessage));
+    }
+
+    @Test
     void tamperedCiphertextOrHeaderIsRejectedAndStateUnchanged() {
         bob.receive(alice, alice.send(bob, "setup"));
         alice.receive(bob, bob.send(alice, "reply"));

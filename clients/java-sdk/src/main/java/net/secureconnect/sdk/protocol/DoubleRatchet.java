@@ -140,7 +140,9 @@ public final class DoubleRatchet {
         if (newRatchetKey && s.dhr != null) {
             s.previousRemoteRatchetKeys.add(s.dhr);
             if (s.previousRemoteRatchetKeys.size() > SessionState.PREVIOUS_RATCHET_KEYS) {
-                s.previousRemoteRatchetKeys.remove(0);
+                // Skipped keys expire with their chain: 8 DH steps later nobody is waiting for those messages.
+                String expired = Bytes.hex(s.previousRemoteRatchetKeys.remove(0)) + "/";
+                s.skipped.keySet().removeIf(skippedId -> skippedId.startsWith(expired));
             }
         }
         s.rk = rk;
