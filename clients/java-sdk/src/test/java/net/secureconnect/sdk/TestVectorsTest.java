@@ -160,6 +160,24 @@ class TestVectorsTest {
         }
     }
 
+    /** Alice's messages in the file's out-of-order sequence decrypt on a fresh Bob (the later one first). */
+    @Test
+    void outOfOrderMessagesDecryptWithSkippedKeys() throws IOException {
+        JsonNode keys = read(TestVectors.X3DH);
+        JsonNode v = read(TestVectors.RATCHET);
+        JsonNode pq = keys.get("pqxdh");
+        LocalDevice bobDevice = device(keys.get("bob"), 2222);
+        bobDevice.addOneTimePrekey(7, Sodium.x25519FromPrivate(hex(keys, "bobOneTimePrekeyPrivate")));
+        bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
+        SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice), TestVectors.fixedKeys("bob ratchet"));
+        assertTrue(v.get("outOfOrderToBob").size() >= 2);
+        for (JsonNode index : v.get("outOfOrderToBob")) {
+            JsonNode m = v.get("messages").get(index.asInt());
+            assertEquals(m.get("plaintext").asText(), new String(bob.decrypt(new DeviceAddress("alice", 1),
+                    Bytes.hex(m.get("wire").asText())), StandardCharsets.UTF_8));
+        }
+    }
+
     /** Each refused message, at its point of the conversation, is refused as stated and changes nothing. */
     @Test
     void refusedMessages() throws IOException {

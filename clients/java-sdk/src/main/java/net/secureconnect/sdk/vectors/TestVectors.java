@@ -247,7 +247,8 @@ public final class TestVectors {
                 + " Bob's 'bob ratchet 0', ...: private key = SHA-256(\"SecureConnect test vector \" + name); the n-th message"
                 + " nonce a side draws is the first 24 bytes of SHA-256(\"SecureConnect test vector \" + prefix + \" nonce \" + n)."
                 + " Messages are the full wire bytes. 'refused' are messages a receiver must refuse, each at the given"
-                + " point of the conversation (after the first 'after' messages were received), changing nothing.");
+                + " point of the conversation (after the first 'after' messages were received), changing nothing."
+                + " 'outOfOrderToBob': indexes of messages to Bob in the order a fresh Bob must decrypt them (skipped keys).");
         root.put("aliceKeyPrefix", "alice ratchet").put("bobKeyPrefix", "bob ratchet");
         ArrayNode messages = root.putArray("messages");
         List<byte[]> wires = new java.util.ArrayList<>();
@@ -262,6 +263,10 @@ public final class TestVectors {
             wires.add(wire);
             messages.addObject().put("from", step[0]).put("plaintext", step[1]).put("wire", Bytes.hex(wire));
         }
+        // Out of order: a receiver given only Alice's messages, the second before the first (the first is then
+        // read with a skipped key), must read them all; Bob's replies are not needed to decrypt them in this order.
+        ArrayNode outOfOrder = root.putArray("outOfOrderToBob");
+        outOfOrder.add(1).add(0);
         ArrayNode refused = root.putArray("refused");
         byte[] first = wires.get(0);
         // A downgrade: the first message with its KEM part (kind, id, ciphertext) cut out and typed 0x02 (X3DH).
