@@ -111,7 +111,7 @@ public final class DeviceKeyMaterial {
 
     /**
      * Bytes shaped like an ML-KEM-768 encapsulation key: 768 random coefficients below q packed as 12-bit
-     * values, then a 32-byte seed. (Java 17 has no ML-KEM; the service checks only the form.)
+     * values, then a 32-byte seed. (The service checks only the form, so no real key pair is needed.)
      */
     public static byte[] kemPublicKey() {
         byte[] key = new byte[KEM_KEY_BYTES];

@@ -26,6 +26,8 @@ public final class ServiceProcess {
     private static int launches;
 
     private final String name;
+    /** The java launcher: the test JVM's own unless a benchmark compares JVMs. */
+    private String java = LocalTools.javaExecutable();
     private final Path jar;
     private final Map<String, String> settings;
     private final int port;
@@ -53,6 +55,12 @@ public final class ServiceProcess {
 
     /** As {@link #start(String, Path, Map)} with these JVM options instead of the test defaults (null: defaults). */
     public static ServiceProcess start(String name, Path jar, Map<String, String> extra, List<String> jvmOptions) {
+        return start(name, LocalTools.javaExecutable(), jar, extra, jvmOptions);
+    }
+
+    /** As {@link #start(String, Path, Map, List)} on another java launcher (benchmarks comparing JDKs). */
+    public static ServiceProcess start(String name, String java, Path jar, Map<String, String> extra,
+                                       List<String> jvmOptions) {
         Map<String, String> settings = new TreeMap<>();
         settings.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
         settings.put("quarkus.dynamodb.endpoint-override", Dynoxide.endpoint());
@@ -69,6 +77,7 @@ public final class ServiceProcess {
         int managementPort = LocalTools.freePort();
         settings.put("quarkus.management.port", Integer.toString(managementPort));
         ServiceProcess service = new ServiceProcess(name, jar, settings, port, managementPort);
+        service.java = java;
         if (jvmOptions != null) {
             service.jvmOptions = List.copyOf(jvmOptions);
         }
@@ -81,7 +90,7 @@ public final class ServiceProcess {
             throw new IllegalStateException(jar + " missing: package the service first");
         }
         List<String> command = new ArrayList<>();
-        command.add(LocalTools.javaExecutable());
+        command.add(java);
         command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");

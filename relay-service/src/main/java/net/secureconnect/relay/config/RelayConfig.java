@@ -29,6 +29,13 @@ public interface RelayConfig {
     @WithDefault("32")
     int workerThreads();
 
+    /**
+     * Run each task on its own virtual thread instead of the {@link #workerThreads()} platform threads (the
+     * work blocks on DynamoDB; {@link #workerQueue()} still bounds the client frames admitted). docs/relay.md.
+     */
+    @WithDefault("false")
+    boolean virtualWorkers();
+
     /** Client frames (sends, acks) waiting for a worker; beyond, a send is refused UNAVAILABLE, an ack dropped. */
     @WithDefault("512")
     int workerQueue();

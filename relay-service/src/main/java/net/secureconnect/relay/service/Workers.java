@@ -26,7 +26,9 @@ public class Workers {
             thread.setDaemon(true);
             return thread;
         };
-        this.executor = Executors.newFixedThreadPool(config.workerThreads(), factory);
+        this.executor = config.virtualWorkers()
+                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("relay-worker-", 1).factory())
+                : Executors.newFixedThreadPool(config.workerThreads(), factory);
         this.admitted = new java.util.concurrent.Semaphore(config.workerQueue());
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "relay-answer-timer");

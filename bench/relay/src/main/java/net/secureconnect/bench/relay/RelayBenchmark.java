@@ -73,12 +73,53 @@ public final class RelayBenchmark {
 
         KafkaBroker.bootstrapServers();
         Dynoxide.endpoint();
-        ServiceProcess wallet = ServiceProcess.start("wallet-service", walletJar, Map.of(), List.of("-Xmx512m"));
-        ServiceProcess relay = ServiceProcess.start("relay-service", relayJar, Map.of(
+        // JVM comparisons (docs/benchmarks.md, "Java 25"): the services' java launcher and the relay's extra flags.
+        String java = System.getProperty("bench.java", "").isBlank()
+                ? LocalTools.javaExecutable() : System.getProperty("bench.java");
+        List<String> relayJvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseG1GC"));
+        for (String flag : System.getProperty("bench.relay-jvm-args", "").trim().split("\\s+")) {
+            if (!flag.isBlank()) {
+                relayJvm.add(flag);
+            }
+        }
+        report("services on " + javaVersion(java) + "; relay " + relayJar + " with " + String.join(" ", relayJvm)
+                + (Boolean.getBoolean("bench.aot") ? " + AOT cache (training run first)" : ""));
+        ServiceProcess wallet = ServiceProcess.start("wallet-service", java, walletJar, Map.of(), List.of("-Xmx512m"));
+        Map<String, String> relaySettings = Map.of(
                 // The benchmark measures capacity, not the per-account abuse limits.
                 "relay.limits.envelopes-per-second", "1000000",
                 "relay.limits.bytes-per-second", "100000000000",
-                "relay.calls.turn-secret", "relay-benchmark-turn-secret"), List.of("-Xmx1g", "-XX:+UseG1GC"));
+                "relay.calls.turn-secret", "relay-benchmark-turn-secret");
+        if (Boolean.getBoolean("bench.aot")) {
+            // JEP 514/515: one training run writes the cache when the JVM exits; the measured starts use it.
+            Path cache = Path.of(System.getProperty("user.dir"), "target", "relay.aot");
+            Files.deleteIfExists(cache);
+            List<String> training = new ArrayList<>(relayJvm);
+            training.add("-XX:AOTCacheOutput=" + cache);
+            ServiceProcess.start("relay-service-aot-training", java, relayJar, relaySettings, training).stop();
+            if (!Files.exists(cache)) {
+                throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
+            }
+            relayJvm.add("-XX:AOTCache=" + cache);
+        }
+        // Start time (launch to /q/health/ready 200) and footprint when ready, over bench.starts starts.
+        int starts = Math.max(1, Integer.getInteger("bench.starts", 3));
+        ServiceProcess relay = null;
+        List<Double> startSeconds = new ArrayList<>();
+        for (int i = 0; i < starts; i++) {
+            if (relay != null) {
+                relay.stop();
+            }
+            long t0 = System.nanoTime();
+            relay = ServiceProcess.start("relay-service", java, relayJar, relaySettings, relayJvm);
+            startSeconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        TimeUnit.SECONDS.sleep(5);
+        long readyRss = rss(relay.pid());
+        long readyHeap = heapUsedAfterGc(relay.pid());
+        report(String.format("relay start to ready: %s s (median %.2f s); when ready: RSS %d MiB, heap after full GC %d MiB",
+                startSeconds.stream().map(v -> String.format("%.2f", v)).toList(),
+                startSeconds.stream().sorted().toList().get(startSeconds.size() / 2), readyRss >> 20, readyHeap >> 20));
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LoadGenerator.Account> senders = accounts("bench-" + run + "-s", pairs);
@@ -105,11 +146,32 @@ public final class RelayBenchmark {
         // The relay learns devices and balances from Kafka: give it the time to read what was just published.
         TimeUnit.SECONDS.sleep(10);
 
-        storeFloor(bodies);
-
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         Duration warmup = Duration.ofSeconds(5);
+        if (Boolean.parseBoolean(System.getProperty("bench.load", "true"))) {
+            load(vertx, relay, bodies, senders, recipients, window, warmup, seconds);
+        }
 
+        if (idle > 0) {
+            idleConnections(vertx, relay, idlers, idle);
+        }
+        report("load average at end " + loadAverage());
+
+        Path out = Path.of(System.getProperty("user.dir"), "target", "relay-benchmark.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, REPORT.toString());
+        System.out.println("written to " + out);
+        vertx.close();
+        relay.stop();
+        wallet.stop();
+        System.exit(0);
+    }
+
+    /** Store floor, ceiling, the relay's maximum, half load and the extra rates (skipped with -Dbench.load=false). */
+    private static void load(Vertx vertx, ServiceProcess relay, Bodies bodies, List<LoadGenerator.Account> senders,
+                             List<LoadGenerator.Account> recipients, int window, Duration warmup, Duration seconds)
+            throws Exception {
+        storeFloor(bodies);
         LoadGenerator.Result ceiling = ceiling(vertx, bodies, senders, recipients, window, warmup, seconds);
 
         LoadGenerator.Result maximum;
@@ -137,20 +199,14 @@ public final class RelayBenchmark {
                     + serverQuantiles(relay.managementPort(), "relay_delivery_latency_seconds", "accept->deliver") + "; "
                     + serverQuantiles(relay.managementPort(), "relay_store_latency_seconds", "store (DynamoDB)"));
         }
+    }
 
-        if (idle > 0) {
-            idleConnections(vertx, relay, idlers, idle);
-        }
-        report("load average at end " + loadAverage());
-
-        Path out = Path.of(System.getProperty("user.dir"), "target", "relay-benchmark.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, REPORT.toString());
-        System.out.println("written to " + out);
-        vertx.close();
-        relay.stop();
-        wallet.stop();
-        System.exit(0);
+    /** The first line of a java launcher's -version, for the report. */
+    private static String javaVersion(String java) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        process.waitFor(60, TimeUnit.SECONDS);
+        return java + " (" + output.lines().findFirst().orElse("?").trim() + ")";
     }
 
     /** The bare forwarder's maximum with the same clients and envelopes (skipped with -Dbench.ceiling=false). */

@@ -4,7 +4,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 
-/** HKDF-SHA256 (RFC 5869) on the JDK's HMAC-SHA256: libsodium 1.0.18 has no HKDF. */
+/**
+ * HKDF-SHA256 (RFC 5869) on the JDK's HMAC-SHA256. lazysodium binds no HKDF, and the JDK's own (KDF API,
+ * JEP 510) was measured slower for the SDK's short derivations (docs/benchmarks.md, "Java 25").
+ */
 public final class Hkdf {
 
     public static final int HASH_BYTES = 32;

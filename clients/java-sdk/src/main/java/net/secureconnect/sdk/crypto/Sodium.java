@@ -5,7 +5,7 @@ import com.goterl.lazysodium.interfaces.Hash;
 
 
 /**
- * Every primitive the SDK uses, on libsodium (lazysodium-java, bundled libsodium 1.0.18) through its
+ * Every primitive the SDK uses, on libsodium (lazysodium-java 5.2, bundled libsodium 1.0.20) through its
  * byte[] entry points. One loaded library per JVM; libsodium is thread-safe after sodium_init.
  */
 public final class Sodium {
