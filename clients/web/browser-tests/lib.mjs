@@ -1,0 +1,77 @@
+// Shared helpers of the browser tests: Debian's Chromium through playwright-core (never a downloaded
+// browser), screenshots under browser-tests/out/, Keycloak's real registration, TOTP and login pages.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { totp, currentStep } from './totp.mjs';
+
+export const APP = process.env.WEB_APP_URL || 'http://127.0.0.1:5173';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const OUT = new URL('./out/', import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
+
+/** Generous bound for anything that crosses Kafka (wallet opened, payment credited). */
+export const SLOW = 60_000;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: `${OUT}${name}.png`, fullPage: true });
+}
+
+export function newPerson() {
+  const id = randomBytes(4).toString('hex');
+  return { login: `web-${id}`, password: `pw-${randomBytes(9).toString('base64url')}`, totpSecret: null, lastStep: -1, handle: `web_${id}` };
+}
+
+/** A TOTP code that was not used yet (the realm refuses a reused code): waits for the next step if needed. */
+export async function freshCode(person) {
+  while (currentStep() <= person.lastStep) await new Promise((r) => setTimeout(r, 1000));
+  const step = currentStep();
+  person.lastStep = step;
+  return totp(person.totpSecret, step);
+}
+
+/** From the app's sign-in screen: Create account → Keycloak registration → TOTP enrolment → back in the app. */
+export async function signUp(page, person) {
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/realms\/secureconnect\/.*registration|\/registrations/);
+  await page.fill('#username', person.login);
+  await page.fill('#password', person.password);
+  await page.fill('#password-confirm', person.password);
+  await page.locator('input[type=submit], button[type=submit]').first().click();
+  // CONFIGURE_TOTP is a default required action: the enrolment page shows a QR code; its text form
+  // ("Unable to scan?") gives the secret, which is what a person types into an authenticator app.
+  await page.locator('#kc-totp-secret-qr-code, #mode-manual, a[href*="mode=manual"]').first().waitFor();
+  const manual = page.locator('#mode-manual, a[href*="mode=manual"]').first();
+  if (await manual.count()) await manual.click();
+  const secretText = (await page.locator('#kc-totp-secret-key').innerText()).trim();
+  person.totpSecret = secretText.replace(/\s+/g, '');
+  await page.fill('#totp', await freshCode(person));
+  await page.locator('#saveTOTPBtn, input[type=submit], button[type=submit]').first().click();
+  await page.waitForURL((u) => u.toString().startsWith(APP));
+}
+
+/** From the app's sign-in screen: Sign in → Keycloak username/password → one-time code → back in the app. */
+export async function signIn(page, person) {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/realms\/secureconnect\//);
+  await page.fill('#username', person.login);
+  await page.fill('#password', person.password);
+  await page.locator('#kc-login, input[type=submit], button[type=submit]').first().click();
+  await page.locator('#otp').waitFor();
+  await page.fill('#otp', await freshCode(person));
+  await page.locator('#kc-login, input[type=submit], button[type=submit]').first().click();
+  await page.waitForURL((u) => u.toString().startsWith(APP));
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
