@@ -22,6 +22,17 @@ test('sign up with TOTP, claim a username, top up from zero, refresh, sign out a
     // Signed in: the balance of the new account (wallet opened from identity's AccountCreated) is 0.
     await page.getByTestId('balance').filter({ hasText: /^0$/ }).waitFor({ timeout: SLOW });
 
+    // This browser becomes a device: passphrase, keys made here, registered at identity-service.
+    await page.getByRole('heading', { name: 'Set up this browser' }).waitFor({ timeout: SLOW });
+    await shot(page, 'set-up-device');
+    await page.getByLabel('Passphrase', { exact: true }).fill(person.passphrase);
+    await page.getByLabel('Passphrase again').fill(person.passphrase);
+    await page.getByRole('button', { name: 'Set up' }).click();
+    const deviceLine = page.getByTestId('device');
+    await deviceLine.waitFor({ timeout: SLOW });
+    const deviceText = await deviceLine.innerText();
+    check(/device #\d+/.test(deviceText), `device id shown: ${deviceText}`);
+
     // Zero balance: sending is refused, with the price and the way to top up.
     const refusal = page.getByTestId('cannot-send');
     await refusal.waitFor({ timeout: SLOW });
@@ -74,6 +85,15 @@ test('sign up with TOTP, claim a username, top up from zero, refresh, sign out a
     await page.getByTestId('sign-out').click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: SLOW });
     await signIn(page, person);
+    // The keys are encrypted at rest: unlock, and a wrong passphrase opens nothing.
+    await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: SLOW });
+    await page.getByLabel('Passphrase', { exact: true }).fill(`${person.passphrase}-wrong`);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong passphrase.' }).waitFor({ timeout: SLOW });
+    await shot(page, 'unlock');
+    await page.getByLabel('Passphrase', { exact: true }).fill(person.passphrase);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('device').filter({ hasText: deviceText }).waitFor({ timeout: SLOW });
     await page.getByTestId('who').filter({ hasText: person.handle }).waitFor({ timeout: SLOW });
     await page.getByTestId('balance').filter({ hasText: /^100$/ }).waitFor({ timeout: SLOW });
 

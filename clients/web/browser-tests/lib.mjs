@@ -28,7 +28,7 @@ export async function shot(page, name) {
 
 export function newPerson() {
   const id = randomBytes(4).toString('hex');
-  return { login: `web-${id}`, password: `pw-${randomBytes(9).toString('base64url')}`, totpSecret: null, lastStep: -1, handle: `web_${id}` };
+  return { login: `web-${id}`, password: `pw-${randomBytes(9).toString('base64url')}`, totpSecret: null, lastStep: -1, passphrase: `pass ${randomBytes(6).toString('hex')} phrase`, handle: `web_${id}` };
 }
 
 /** A TOTP code that was not used yet (the realm refuses a reused code): waits for the next step if needed. */

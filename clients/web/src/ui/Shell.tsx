@@ -6,6 +6,8 @@ import { logout } from '../auth/oidc';
 import { WalletPage } from './WalletPage';
 import { AccountPage } from './AccountPage';
 import { ChatsPage } from './ChatsPage';
+import { DevicePanel } from './DevicePanel';
+import type { UnlockedDevice } from '../device/local';
 
 export type Tab = 'chats' | 'wallet' | 'account';
 
@@ -18,6 +20,7 @@ export function Shell({ session }: { session: Session }) {
   const [wallet, setWallet] = useState<Wallet>();
   const [pricing, setPricing] = useState<Pricing>();
   const [error, setError] = useState<string>();
+  const [device, setDevice] = useState<UnlockedDevice>();
 
   const reloadWallet = useCallback(async () => {
     try {
@@ -66,7 +69,10 @@ export function Shell({ session }: { session: Session }) {
       </nav>
       <main className="content">
         {error && <p role="alert" className="error">{error}</p>}
-        {tab === 'chats' && <ChatsPage wallet={wallet} pricing={pricing} onTopUp={() => setTab('wallet')} />}
+        {tab === 'chats' && !device && <DevicePanel session={session} account={account} onUnlocked={setDevice} />}
+        {tab === 'chats' && device && (
+          <ChatsPage wallet={wallet} pricing={pricing} deviceId={device.device.deviceId} onTopUp={() => setTab('wallet')} />
+        )}
         {tab === 'wallet' && <WalletPage session={session} wallet={wallet} pricing={pricing} reload={reloadWallet} />}
         {tab === 'account' && (
           <AccountPage session={session} account={account} onAccount={setAccount}
