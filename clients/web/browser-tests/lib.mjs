@@ -75,3 +75,43 @@ export async function signIn(page, person) {
 export function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
+
+/** A new person, signed up, with this browser set up as a device, a username, and (optionally) the small pack. */
+export async function onboard(context, person, { topUp = true } = {}) {
+  const page = await context.newPage();
+  await page.goto(APP);
+  await signUp(page, person);
+  await page.getByRole('heading', { name: 'Set up this browser' }).waitFor({ timeout: SLOW });
+  await page.getByLabel('Passphrase', { exact: true }).fill(person.passphrase);
+  await page.getByLabel('Passphrase again').fill(person.passphrase);
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByTestId('device').waitFor({ timeout: SLOW });
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByLabel('Claim a username').fill(person.handle);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('username').filter({ hasText: `@${person.handle}` }).waitFor({ timeout: SLOW });
+  if (topUp) {
+    await page.getByRole('button', { name: 'Wallet' }).click();
+    const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('buy-small').click()]);
+    await checkout.waitForURL(/\/sandbox\/checkout\//);
+    await checkout.locator('#pay').click();
+    await checkout.locator('#status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: SLOW });
+    await checkout.close();
+    await page.getByTestId('balance').filter({ hasText: /^100$/ }).waitFor({ timeout: SLOW });
+  }
+  await page.getByRole('button', { name: 'Chats' }).click();
+  return page;
+}
+
+/** Types and sends one message in the open conversation and waits until the relay accepted it. */
+export async function sendMessage(page, text) {
+  const before = await page.locator('li.msg.out').count();
+  await page.locator('#compose').fill(text);
+  await page.locator('#compose').press('Enter');
+  await page.locator('li.msg.out').nth(before).and(page.locator('[data-status=sent], [data-status=delivered]')).waitFor({ timeout: SLOW });
+}
+
+/** The texts of the open conversation's messages in one direction. */
+export async function texts(page, direction) {
+  return page.locator(`li.msg.${direction} .text`).allInnerTexts();
+}

@@ -7,7 +7,7 @@ import { WalletPage } from './WalletPage';
 import { AccountPage } from './AccountPage';
 import { ChatsPage } from './ChatsPage';
 import { DevicePanel } from './DevicePanel';
-import type { UnlockedDevice } from '../device/local';
+import { Messenger } from '../messaging/messenger';
 
 export type Tab = 'chats' | 'wallet' | 'account';
 
@@ -20,7 +20,8 @@ export function Shell({ session }: { session: Session }) {
   const [wallet, setWallet] = useState<Wallet>();
   const [pricing, setPricing] = useState<Pricing>();
   const [error, setError] = useState<string>();
-  const [device, setDevice] = useState<UnlockedDevice>();
+  const [messenger, setMessenger] = useState<Messenger>();
+  useEffect(() => () => messenger?.stop(), [messenger]);
 
   const reloadWallet = useCallback(async () => {
     try {
@@ -69,9 +70,15 @@ export function Shell({ session }: { session: Session }) {
       </nav>
       <main className="content">
         {error && <p role="alert" className="error">{error}</p>}
-        {tab === 'chats' && !device && <DevicePanel session={session} account={account} onUnlocked={setDevice} />}
-        {tab === 'chats' && device && (
-          <ChatsPage wallet={wallet} pricing={pricing} deviceId={device.device.deviceId} onTopUp={() => setTab('wallet')} />
+        {tab === 'chats' && !messenger && (
+          <DevicePanel session={session} account={account} onUnlocked={async (d) => {
+            const m = new Messenger(session, d, account!.accountId);
+            await m.start();
+            setMessenger(m);
+          }} />
+        )}
+        {tab === 'chats' && messenger && (
+          <ChatsPage wallet={wallet} pricing={pricing} messenger={messenger} onTopUp={() => setTab('wallet')} onSent={reloadWallet} />
         )}
         {tab === 'wallet' && <WalletPage session={session} wallet={wallet} pricing={pricing} reload={reloadWallet} />}
         {tab === 'account' && (

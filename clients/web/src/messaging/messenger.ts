@@ -1,0 +1,359 @@
+/**
+ * Conversations over the relay (issue 16 item 3), following docs/protocol-crypto.md §5 and the SDK's Messenger:
+ * one `send` per message with a copy for every device of the recipient and of the sender's own other devices,
+ * sessions from verified bundles, DEVICE_MISMATCH settled by fetching or dropping devices and resending with
+ * the same id, deliveries decrypted, stored (encrypted) and only then acked, duplicates dropped by (from, id).
+ */
+import type { Session as ApiSession } from '../api/session';
+import { b64, equal, fromB64 } from '../crypto/bytes';
+import { identityFromSeed, randomKeys, x25519KeyPair } from '../crypto/x3dh';
+import { DuplicateMessageError } from '../crypto/ratchet';
+import {
+  acceptPrekeyMessage, decryptMessage, encryptMessage, parsePrekeyMessage, startSession, TYPE_RATCHET,
+  type Bundle, type OwnIdentity, type PrekeyStore, type Session,
+} from '../crypto/session';
+import type { UnlockedDevice } from '../device/local';
+import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type SessionJson } from './codec';
+import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
+
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'refused' | 'failed';
+
+export interface ChatMessage {
+  id: string;
+  outgoing: boolean;
+  text: string;
+  sentAt: number;
+  status?: MessageStatus;
+  error?: string;
+}
+
+export interface Conversation {
+  accountId: string;
+  username?: string;
+  messages: ChatMessage[];
+  notices: string[];
+}
+
+interface History {
+  conversations: Record<string, Conversation>;
+  seen: string[];
+}
+
+interface SessionRecordJson {
+  accountId: string;
+  deviceId: number;
+  record: { current: SessionJson; previous: SessionJson[] };
+}
+
+const MAX_PREVIOUS_SESSIONS = 5;
+const MAX_BASE_KEYS = 10_000;
+const MAX_SEEN = 5_000;
+
+export class Messenger {
+  private relay?: RelayConnection;
+  private history: History = { conversations: {}, seen: [] };
+  private sessions = new Map<string, { current: Session; previous: Session[] }>(); // "<account>/<device>"
+  private devicesOf = new Map<string, Set<number>>();
+  private baseKeys: string[] = [];
+  private own: OwnIdentity;
+  private listeners = new Set<() => void>();
+  status: RelayStatus = 'connecting';
+
+  constructor(private readonly api: ApiSession, private readonly unlocked: UnlockedDevice, readonly accountId: string) {
+    const d = unlocked.device;
+    const identity = identityFromSeed(fromB64(d.identitySeed));
+    this.own = { identity, agreement: x25519KeyPair(fromB64(d.agreementPrivateKey)), agreementKeySignature: fromB64(d.agreementKeySignature) };
+  }
+
+  get deviceId(): number {
+    return this.unlocked.device.deviceId!;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed() {
+    this.listeners.forEach((fn) => fn());
+  }
+
+  conversations(): Conversation[] {
+    return Object.values(this.history.conversations).sort((a, b) => last(b) - last(a));
+  }
+
+  conversation(accountId: string): Conversation | undefined {
+    return this.history.conversations[accountId];
+  }
+
+  async start(): Promise<void> {
+    const store = this.unlocked.store;
+    this.history = (await store.read<History>('history.bin')) ?? { conversations: {}, seen: [] };
+    this.baseKeys = (await store.read<{ baseKeys: string[] }>('basekeys.bin'))?.baseKeys ?? [];
+    const index = (await store.read<Record<string, number[]>>('devices.bin')) ?? {};
+    for (const [account, devices] of Object.entries(index)) {
+      this.devicesOf.set(account, new Set(devices));
+      for (const device of devices) {
+        const rec = await store.read<SessionRecordJson>(sessionRecordName(account, device));
+        if (rec) this.sessions.set(`${account}/${device}`, {
+          current: sessionFromJson(rec.record.current, this.ownKeys()),
+          previous: rec.record.previous.map((p) => sessionFromJson(p, this.ownKeys())),
+        });
+      }
+    }
+    this.relay = new RelayConnection(this.api, this.deviceId, {
+      onDeliver: (f) => this.receive(f),
+      onReceipt: (r) => this.receipt(r),
+      onStatus: (s) => { this.status = s; this.changed(); },
+    });
+  }
+
+  stop() {
+    this.relay?.close();
+  }
+
+  private ownKeys() {
+    return { identityKey: this.own.identity.publicKey, agreementKey: this.own.agreement.publicKey, agreementKeySignature: this.own.agreementKeySignature };
+  }
+
+  // ---- persistence ----
+
+  private async saveHistory() {
+    if (this.history.seen.length > MAX_SEEN) this.history.seen.splice(0, this.history.seen.length - MAX_SEEN);
+    await this.unlocked.store.write('history.bin', this.history);
+  }
+
+  private async saveSession(account: string, device: number) {
+    const s = this.sessions.get(`${account}/${device}`);
+    const store = this.unlocked.store;
+    if (s) {
+      await store.write(sessionRecordName(account, device), {
+        accountId: account, deviceId: device, record: { current: sessionToJson(s.current), previous: s.previous.map(sessionToJson) },
+      } satisfies SessionRecordJson);
+    } else {
+      await store.remove(sessionRecordName(account, device));
+    }
+    const index: Record<string, number[]> = {};
+    for (const [a, set] of this.devicesOf) if (set.size) index[a] = [...set];
+    await store.write('devices.bin', index);
+  }
+
+  private setSession(account: string, device: number, current: Session, previous: Session[]) {
+    this.sessions.set(`${account}/${device}`, { current, previous: previous.slice(0, MAX_PREVIOUS_SESSIONS) });
+    if (!this.devicesOf.has(account)) this.devicesOf.set(account, new Set());
+    this.devicesOf.get(account)!.add(device);
+  }
+
+  private dropDevice(account: string, device: number) {
+    this.sessions.delete(`${account}/${device}`);
+    this.devicesOf.get(account)?.delete(device);
+  }
+
+  private conv(accountId: string, username?: string): Conversation {
+    let c = this.history.conversations[accountId];
+    if (!c) {
+      c = { accountId, username, messages: [], notices: [] };
+      this.history.conversations[accountId] = c;
+    }
+    if (username && !c.username) c.username = username;
+    return c;
+  }
+
+  // ---- directory ----
+
+  async findUser(username: string): Promise<{ accountId: string; username: string }> {
+    const r = await this.api.call<{ accountId: string; username: string }>('identity', `/v1/usernames/${encodeURIComponent(username)}`);
+    this.conv(r.accountId, r.username);
+    await this.saveHistory();
+    this.changed();
+    return r;
+  }
+
+  private async fetchBundles(account: string, deviceIds?: number[]): Promise<void> {
+    const path = `/v1/bundles/${encodeURIComponent(account)}`;
+    const answers = deviceIds
+      ? await Promise.all(deviceIds.map((d) => this.api.call<{ devices: any[] }>('identity', `${path}/${d}`)))
+      : [await this.api.call<{ devices: any[] }>('identity', path)];
+    for (const a of answers) {
+      for (const d of a.devices) {
+        if (account === this.accountId && d.deviceId === this.deviceId) continue;
+        const bundle: Bundle = {
+          identityKey: fromB64(d.identityKey), agreementKey: fromB64(d.agreementKey), agreementKeySignature: fromB64(d.agreementKeySignature),
+          signedPrekey: { keyId: d.signedPrekey.keyId, publicKey: fromB64(d.signedPrekey.publicKey), signature: fromB64(d.signedPrekey.signature) },
+          oneTimePrekey: d.oneTimePrekey && { keyId: d.oneTimePrekey.keyId, publicKey: fromB64(d.oneTimePrekey.publicKey) },
+          kemPrekey: d.kemPrekey && { keyId: d.kemPrekey.keyId, publicKey: fromB64(d.kemPrekey.publicKey), signature: fromB64(d.kemPrekey.signature), lastResort: !!d.kemPrekey.lastResort },
+        };
+        const old = this.sessions.get(`${account}/${d.deviceId}`);
+        const session = startSession(this.own, bundle, randomKeys);
+        if (old && !equal(old.current.remoteIdentityKey, session.remoteIdentityKey)) {
+          this.conv(account).notices.push(`The safety number with this contact changed (device ${d.deviceId} has a new identity key).`);
+        }
+        this.setSession(account, d.deviceId, session, old ? [old.current, ...old.previous] : []);
+      }
+    }
+  }
+
+  // ---- sending ----
+
+  private encryptFor(account: string, content: Uint8Array, exceptOwn = false) {
+    const out: { deviceId: number; type: number; body: string }[] = [];
+    for (const device of this.devicesOf.get(account) ?? []) {
+      if (exceptOwn && device === this.deviceId) continue;
+      const s = this.sessions.get(`${account}/${device}`)!;
+      const wire = encryptMessage(s.current, content);
+      out.push({ deviceId: device, type: wire[0], body: b64(wire) });
+    }
+    return out;
+  }
+
+  async sendText(to: string, text: string): Promise<ChatMessage> {
+    const c = this.conv(to);
+    const sentAt = Date.now();
+    const msg: ChatMessage = { id: crypto.randomUUID(), outgoing: true, text, sentAt, status: 'sending' };
+    c.messages.push(msg);
+    this.changed();
+    const content = encodeContent(text, sentAt);
+    try {
+      if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
+      let answer: Answer | undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const messages = this.encryptFor(to, content);
+        const self = this.encryptFor(this.accountId, content, true);
+        await this.persistSessionsOf(to, this.accountId);
+        answer = await this.relay!.send({ id: msg.id, to, messages, self });
+        if (answer.type === 'accepted') break;
+        if (answer.code === 'DEVICE_MISMATCH' && answer.account) {
+          for (const d of answer.extraDevices ?? []) this.dropDevice(answer.account, d);
+          if (answer.missingDevices?.length) await this.fetchBundles(answer.account, answer.missingDevices);
+          await this.persistSessionsOf(answer.account);
+          continue;
+        }
+        if (answer.code === 'UNAVAILABLE' || answer.code === 'RATE_LIMITED') {
+          if (answer.retryWithNewId) msg.id = crypto.randomUUID();
+          await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+          continue;
+        }
+        break;
+      }
+      if (answer?.type === 'accepted') {
+        msg.status = 'sent';
+      } else {
+        msg.status = answer?.code === 'INSUFFICIENT_CREDITS' ? 'refused' : 'failed';
+        msg.error = answer?.code === 'INSUFFICIENT_CREDITS'
+          ? 'Not sent: your balance cannot pay for this message. Top up, then send it again.'
+          : `Not sent (${answer?.type === 'refused' ? answer.code : 'no answer'}).`;
+      }
+    } catch (e) {
+      msg.status = 'failed';
+      msg.error = `Not sent: ${(e as Error).message}`;
+    }
+    await this.saveHistory();
+    this.changed();
+    return msg;
+  }
+
+  private async persistSessionsOf(...accounts: string[]) {
+    for (const a of accounts) for (const d of this.devicesOf.get(a) ?? []) await this.saveSession(a, d);
+  }
+
+  private receipt(r: { id: string; to: string }) {
+    const m = this.history.conversations[r.to]?.messages.find((x) => x.id === r.id);
+    if (m && m.status === 'sent') {
+      m.status = 'delivered';
+      void this.saveHistory();
+      this.changed();
+    }
+  }
+
+  // ---- receiving ----
+
+  private prekeys(): PrekeyStore {
+    const d = this.unlocked.device;
+    return {
+      signedPrekey: (id) => {
+        const k = d.signedPrekeys.find((s) => s.keyId === id);
+        return k && x25519KeyPair(fromB64(k.privateKey));
+      },
+      oneTimePrekey: (id) => {
+        const k = d.oneTimePrekeys.find((s) => s.keyId === id);
+        return k && fromB64(k.privateKey);
+      },
+      kemPrekey: (id, lastResort) => {
+        const k = (lastResort ? d.kemLastResortPrekeys : d.kemOneTimePrekeys).find((s) => s.keyId === id);
+        return k && fromB64(k.seed);
+      },
+    };
+  }
+
+  private async receive(f: DeliverFrame): Promise<void> {
+    const seenKey = `${f.from}/${f.id}`;
+    if (f.kind && f.kind !== 'message') return; // call signalling: not handled by this client yet
+    if (this.history.seen.includes(seenKey)) return;
+    const wire = fromB64(f.body);
+    const key = `${f.from}/${f.fromDevice}`;
+    const rec = this.sessions.get(key);
+    let plaintext: Uint8Array | undefined;
+    try {
+      if (wire[0] === TYPE_RATCHET) {
+        const candidates = rec ? [rec.current, ...rec.previous] : [];
+        let lastError: unknown = new Error('no session with this device');
+        for (const s of candidates) {
+          try {
+            const r = decryptMessage(s, wire, randomKeys);
+            this.setSession(f.from, f.fromDevice, r.session, [rec!.current, ...rec!.previous].filter((x) => x !== s));
+            plaintext = r.plaintext;
+            break;
+          } catch (e) {
+            lastError = e;
+            if (e instanceof DuplicateMessageError) throw e;
+          }
+        }
+        if (!plaintext) throw lastError;
+      } else {
+        const m = parsePrekeyMessage(wire);
+        const existing = rec && [rec.current, ...rec.previous].find((s) => equal(s.baseKey, m.baseKey));
+        if (existing) {
+          const r = decryptMessage(existing, wire, randomKeys);
+          this.setSession(f.from, f.fromDevice, r.session, [rec!.current, ...rec!.previous].filter((x) => x !== existing));
+          plaintext = r.plaintext;
+        } else {
+          if (this.baseKeys.includes(b64(m.baseKey))) throw new DuplicateMessageError('replayed prekey message');
+          const r = acceptPrekeyMessage(this.own, this.prekeys(), m, randomKeys);
+          const d = this.unlocked.device;
+          if (m.oneTimePrekeyId !== undefined) d.oneTimePrekeys = d.oneTimePrekeys.filter((k) => k.keyId !== m.oneTimePrekeyId);
+          if (m.kem && !m.kem.lastResort) d.kemOneTimePrekeys = d.kemOneTimePrekeys.filter((k) => k.keyId !== m.kem!.keyId);
+          await this.unlocked.store.write('device.bin', d);
+          this.baseKeys.push(b64(m.baseKey));
+          if (this.baseKeys.length > MAX_BASE_KEYS) this.baseKeys.shift();
+          await this.unlocked.store.write('basekeys.bin', { baseKeys: this.baseKeys });
+          if (rec && !equal(rec.current.remoteIdentityKey, r.session.remoteIdentityKey) && f.from !== this.accountId) {
+            this.conv(f.from).notices.push(`The safety number with this contact changed (device ${f.fromDevice} has a new identity key).`);
+          }
+          this.setSession(f.from, f.fromDevice, r.session, rec ? [rec.current, ...rec.previous] : []);
+          plaintext = r.plaintext;
+        }
+      }
+    } catch (e) {
+      if (e instanceof DuplicateMessageError) return; // already read: ack it again, show nothing
+      if (f.from !== this.accountId) this.conv(f.from).notices.push('A message could not be decrypted.');
+      this.history.seen.push(seenKey);
+      await this.saveHistory();
+      this.changed();
+      return;
+    }
+    await this.saveSession(f.from, f.fromDevice);
+    const content = decodeContent(plaintext);
+    this.history.seen.push(seenKey);
+    if (f.from !== this.accountId) {
+      this.conv(f.from).messages.push({ id: f.id, outgoing: false, text: content.text ?? '', sentAt: content.sentAt });
+    }
+    // A copy of what this account's other device sent carries no recipient in its content (§5.3): it is kept
+    // decrypted (the ratchet advanced) but not shown yet.
+    await this.saveHistory();
+    this.changed();
+  }
+}
+
+function last(c: Conversation): number {
+  return c.messages.length ? c.messages[c.messages.length - 1].sentAt : 0;
+}
