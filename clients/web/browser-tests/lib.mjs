@@ -86,12 +86,12 @@ export async function onboard(context, person, { topUp = true } = {}) {
   await page.getByLabel('Passphrase again').fill(person.passphrase);
   await page.getByRole('button', { name: 'Set up' }).click();
   await page.getByTestId('device').waitFor({ timeout: SLOW });
-  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('button', { name: 'Account', exact: true }).click();
   await page.getByLabel('Claim a username').fill(person.handle);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByTestId('username').filter({ hasText: `@${person.handle}` }).waitFor({ timeout: SLOW });
   if (topUp) {
-    await page.getByRole('button', { name: 'Wallet' }).click();
+    await page.getByRole('button', { name: 'Wallet', exact: true }).click();
     const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('buy-small').click()]);
     await checkout.waitForURL(/\/sandbox\/checkout\//);
     await checkout.locator('#pay').click();
@@ -99,7 +99,7 @@ export async function onboard(context, person, { topUp = true } = {}) {
     await checkout.close();
     await page.getByTestId('balance').filter({ hasText: /^100$/ }).waitFor({ timeout: SLOW });
   }
-  await page.getByRole('button', { name: 'Chats' }).click();
+  await page.getByRole('button', { name: 'Chats', exact: true }).click();
   return page;
 }
 

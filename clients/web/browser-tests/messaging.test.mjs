@@ -46,6 +46,30 @@ test('two browsers: 20 messages each way, the first 10 while the recipient is of
     await a.getByTestId('balance').filter({ hasText: /^80$/ }).waitFor({ timeout: SLOW });
     await b.getByTestId('balance').filter({ hasText: /^80$/ }).waitFor({ timeout: SLOW });
     await shot(a, 'conversation');
+
+    // Carol has no credits: sending to Alice is refused in the UI with the way to top up; after a top-up it works.
+    const carol = newPerson();
+    const ctxC = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const c = await onboard(ctxC, carol, { topUp: false });
+    await c.locator('#find').fill(alice.handle);
+    await c.getByRole('button', { name: 'Chat', exact: true }).click();
+    await c.getByTestId('conversation-title').waitFor({ timeout: SLOW });
+    await c.getByTestId('cannot-send').waitFor({ timeout: SLOW });
+    check(await c.locator('#compose').isDisabled(), 'compose disabled at zero balance');
+    check(await c.getByRole('button', { name: 'Send' }).isDisabled(), 'Send disabled at zero balance');
+    await shot(c, 'conversation-zero-balance');
+    await c.getByTestId('cannot-send').getByRole('button', { name: 'Top up' }).click();
+    const [checkout] = await Promise.all([ctxC.waitForEvent('page'), c.getByTestId('buy-small').click()]);
+    await checkout.locator('#pay').click();
+    await checkout.locator('#status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: SLOW });
+    await checkout.close();
+    await c.getByTestId('balance').filter({ hasText: /^100$/ }).waitFor({ timeout: SLOW });
+    await c.getByRole('button', { name: 'Chats', exact: true }).click();
+    await c.locator('button.conv').first().click();
+    await sendMessage(c, 'carol after her top-up');
+    await a.locator('button.conv', { hasText: 'carol after her top-up' }).click({ timeout: SLOW });
+    await a.locator('li.msg.in .text', { hasText: 'carol after her top-up' }).waitFor({ timeout: SLOW });
+    await c.getByTestId('balance').filter({ hasText: /^99$/ }).waitFor({ timeout: SLOW });
   } finally {
     await browser.close();
   }

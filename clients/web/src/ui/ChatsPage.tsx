@@ -104,12 +104,12 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
             </ol>
           </>
         )}
-        <form className="compose" onSubmit={send}>
+        {conversation && <form className="compose" onSubmit={send}>
           <label htmlFor="compose" className="sr-only">Message</label>
           <input id="compose" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off"
                  placeholder={cannotPay ? 'Top up to send messages' : 'Message'} disabled={!conversation || cannotPay} />
           <button className="primary" disabled={!conversation || cannotPay || !text.trim()}>Send</button>
-        </form>
+        </form>}
       </div>
     </section>
   );

@@ -9,7 +9,7 @@ function money(minor: number, currency: string): string {
 }
 
 const KIND_LABEL: Record<string, string> = {
-  MESSAGE: 'Message (per recipient device)',
+  MESSAGE: 'Message (once, whatever the number of devices)',
   CALL_MINUTE: 'Call (per started minute)',
   FILE_TRANSFER: 'File transfer',
 };
