@@ -115,3 +115,29 @@ export async function sendMessage(page, text) {
 export async function texts(page, direction) {
   return page.locator(`li.msg.${direction} .text`).allInnerTexts();
 }
+
+/**
+ * Every record of the page's IndexedDB profile(s), as UTF-8 text of its bytes (or the string itself), read in
+ * the page: what a thief of the browser profile's files would find.
+ */
+export async function indexedDbRecords(page) {
+  return page.evaluate(async () => {
+    const out = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name || !name.startsWith('secureconnect-')) continue;
+      const db = await new Promise((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      const tx = db.transaction('files', 'readonly');
+      const store = tx.objectStore('files');
+      const [keys, values] = await Promise.all([
+        new Promise((res) => { const r = store.getAllKeys(); r.onsuccess = () => res(r.result); }),
+        new Promise((res) => { const r = store.getAll(); r.onsuccess = () => res(r.result); }),
+      ]);
+      keys.forEach((k, i) => {
+        const v = values[i];
+        out.push({ name: String(k), text: typeof v === 'string' ? v : new TextDecoder().decode(v) });
+      });
+      db.close();
+    }
+    return out;
+  });
+}

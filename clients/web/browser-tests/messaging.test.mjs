@@ -1,7 +1,7 @@
 // Issue 16 item 3 in real Chromium: two browser users exchange 20 messages each way, the first 10 while the
 // recipient is offline (queued at the relay, delivered on connect); every message charged once to its sender.
 import { test } from 'node:test';
-import { APP, SLOW, launch, shot, newPerson, onboard, sendMessage, texts, check } from './lib.mjs';
+import { APP, SLOW, launch, shot, newPerson, onboard, sendMessage, texts, check, indexedDbRecords } from './lib.mjs';
 
 test('two browsers: 20 messages each way, the first 10 while the recipient is offline', async () => {
   const browser = await launch();
@@ -46,6 +46,20 @@ test('two browsers: 20 messages each way, the first 10 while the recipient is of
     await a.getByTestId('balance').filter({ hasText: /^80$/ }).waitFor({ timeout: SLOW });
     await b.getByTestId('balance').filter({ hasText: /^80$/ }).waitFor({ timeout: SLOW });
     await shot(a, 'conversation');
+
+    // At rest, the browser holds only ciphertext: no message text and no private key in any IndexedDB record.
+    for (const page of [a, b]) {
+      const records = await indexedDbRecords(page);
+      const names = records.map((r) => r.name);
+      check(names.includes('history.bin') && names.includes('device.bin') && names.some((n) => n.startsWith('sessions/')),
+        `history, device and sessions are stored: ${names}`);
+      for (const r of records) {
+        check(!r.text.includes('alice → bob') && !r.text.includes('bob → alice'),
+          `no message text in ${r.name}`);
+        check(!r.text.includes('identitySeed') && !r.text.includes('privateKey'), `no key material in the clear in ${r.name}`);
+        if (r.name !== 'profile.json') check(r.text.startsWith('SCS1'), `${r.name} is an encrypted record`);
+      }
+    }
 
     // Carol has no credits: sending to Alice is refused in the UI with the way to top up; after a top-up it works.
     const carol = newPerson();
