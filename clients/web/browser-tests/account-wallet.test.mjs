@@ -45,6 +45,9 @@ test('sign up with TOTP, claim a username, top up from zero, refresh, sign out a
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('username').filter({ hasText: `@${person.handle}` }).waitFor();
     await page.getByTestId('who').filter({ hasText: person.handle }).waitFor();
+    // About: the build manifest's digest, the same the server publishes (and the build printed).
+    const published = JSON.parse(await (await page.request.get(`${APP}/build-manifest.json`)).text()).sha256;
+    await page.getByTestId('build-sha256').filter({ hasText: published }).waitFor();
     await shot(page, 'account');
 
     // Top up from the refusal's button: the wallet page, prices shown before buying, the sandbox checkout.

@@ -10,6 +10,10 @@ export function AccountPage({ session, account, onAccount, onSignOut }: {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [expiresAt, setExpiresAt] = useState(session.tokens.expiresAt);
+  const [build, setBuild] = useState<{ sha256: string; files: number }>();
+  useEffect(() => {
+    fetch('/build-manifest.json', { cache: 'no-store' }).then((r) => (r.ok ? r.json() : undefined)).then(setBuild).catch(() => undefined);
+  }, []);
   useEffect(() => session.onRenew((t) => setExpiresAt(t.expiresAt)), [session]);
 
   const claim = async (e: React.FormEvent) => {
@@ -40,7 +44,7 @@ export function AccountPage({ session, account, onAccount, onSignOut }: {
         <dt>Sign-in name</dt><dd>{signInName}</dd>
         <dt>Username</dt><dd data-testid="username">{account?.username ? `@${account.username}` : 'none yet'}</dd>
         <dt>Account id</dt><dd className="mono">{account?.accountId ?? '…'}</dd>
-        <dt>Session renews before</dt><dd data-testid="session-expiry">{new Date(expiresAt).toLocaleTimeString()}</dd>
+        <dt>Access token valid until</dt><dd data-testid="session-expiry">{new Date(expiresAt).toLocaleTimeString()}</dd>
       </dl>
 
       <form onSubmit={claim} className="row">
@@ -53,6 +57,17 @@ export function AccountPage({ session, account, onAccount, onSignOut }: {
       <p className="muted">Others find you by your username. Nobody sees a phone number or e-mail: there is none.</p>
 
       <button onClick={onSignOut} data-testid="sign-out">Sign out</button>
+
+      <h3>About this app</h3>
+      <p className="muted">
+        What your browser runs is pinned by this build's manifest: compare its SHA-256 with the one published for
+        the release (the build prints it). index.html pins every script and stylesheet by Subresource Integrity,
+        so a changed file is refused by the browser.
+      </p>
+      <dl className="facts">
+        <dt>Build manifest SHA-256</dt><dd className="mono" data-testid="build-sha256">{build?.sha256 ?? 'not available'}</dd>
+        <dt>Files</dt><dd>{build ? <a href="/build-manifest.txt">{build.files} files</a> : '…'}</dd>
+      </dl>
     </section>
   );
 }
