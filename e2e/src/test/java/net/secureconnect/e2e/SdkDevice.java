@@ -18,7 +18,7 @@ import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.messaging.KeyDirectory;
 import net.secureconnect.sdk.messaging.Messenger;
 import net.secureconnect.sdk.messaging.StoredMessage;
-import net.secureconnect.sdk.protocol.IdentityChangeListener;
+import net.secureconnect.sdk.trust.TrustListener;
 import net.secureconnect.sdk.relay.RelayClient;
 import net.secureconnect.sdk.store.KdfParameters;
 import net.secureconnect.sdk.store.ProfileStore;
@@ -81,7 +81,7 @@ final class SdkDevice implements AutoCloseable {
         deviceId = identity.registerDevice(accountId, device);
         identity.refillPrekeysIfLow(accountId, deviceId, device);
         store.localDeviceChanged();
-        messenger = new Messenger(store, KeyDirectory.of(identity), IdentityChangeListener.NONE);
+        messenger = new Messenger(store, KeyDirectory.of(identity), TrustListener.NONE);
         messenger.listener(received::add);
     }
 

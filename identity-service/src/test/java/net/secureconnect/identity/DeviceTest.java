@@ -55,6 +55,24 @@ class DeviceTest {
     }
 
     @Test
+    void aRegistrationWithoutThePostQuantumPrekeyIsRefused() {
+        String user = Api.newUser();
+        String accountId = Api.accountOf(user);
+        Map<String, Object> body = new java.util.LinkedHashMap<>(new DeviceKeyMaterial().registration(5));
+        body.remove("kemLastResortPrekey");
+        Api.registerDevice(user, accountId, body).statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("KEM_PREKEY_REQUIRED"));
+        Api.as(user).get("/v1/accounts/me").then().body("devices.size()", equalTo(0));
+        // The same identity replacement is refused too.
+        int device = Api.registerDevice(user, accountId, new DeviceKeyMaterial(), 6);
+        Map<String, Object> replacement = new java.util.LinkedHashMap<>(new DeviceKeyMaterial().registration(7));
+        replacement.remove("kemLastResortPrekey");
+        Api.as(user).contentType("application/json").body(replacement)
+                .put("/v1/accounts/" + accountId + "/devices/" + device + "/identity").then().statusCode(400)
+                .body("code", equalTo("KEM_PREKEY_REQUIRED"));
+    }
+
+    @Test
     void theSeventhDeviceIsRefusedUntilOneIsRemoved() {
         String user = Api.newUser();
         String accountId = Api.accountOf(user);

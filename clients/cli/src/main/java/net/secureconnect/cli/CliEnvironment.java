@@ -22,6 +22,22 @@ public record CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI
                 env.get("SC_PASSPHRASE"), env.get("SC_PASSWORD"), env.get("SC_TOTP"));
     }
 
+    /**
+     * The first server URL that is neither TLS (https, wss) nor on this machine, or null: without TLS a network
+     * attacker is as strong as a compromised server (it could strip keys or inject bundles).
+     */
+    public String insecureUrl() {
+        for (URI uri : java.util.List.of(issuer, identity, relay, wallet, media)) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+            boolean loopback = host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.startsWith("127.");
+            if (!(scheme.equals("https") || scheme.equals("wss") || loopback)) {
+                return uri.toString();
+            }
+        }
+        return null;
+    }
+
     private static URI slash(String url) {
         return URI.create(url.endsWith("/") ? url : url + "/");
     }

@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int AUTHENTICATION = 3;
     static final int INSUFFICIENT_CREDITS = 4;
     static final int NETWORK_OR_SERVER = 5;
+    /** Refused for trust: an identity key differs from the pin, a new device of a verified contact, no post-quantum key. */
+    static final int UNTRUSTED = 6;
 
     private ExitCodes() {
     }
@@ -19,6 +21,10 @@ final class ExitCodes {
     static int of(Throwable failure) {
         if (failure instanceof CliException c) {
             return c.exitCode;
+        }
+        if (failure instanceof net.secureconnect.sdk.trust.UntrustedIdentityException
+                || failure instanceof net.secureconnect.sdk.protocol.MissingPostQuantumKeyException) {
+            return UNTRUSTED;
         }
         if (failure instanceof RelayException.InsufficientCreditsException || failure instanceof ApiException.InsufficientCredits) {
             return INSUFFICIENT_CREDITS;

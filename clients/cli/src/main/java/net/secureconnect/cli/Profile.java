@@ -36,20 +36,42 @@ final class Profile implements AutoCloseable {
 
     /** Opens the profile, creating it (new device keys) when {@code create} and it does not exist. */
     static Profile open(CliEnvironment env, String name, boolean create) {
-        char[] passphrase = passphrase(env, create && !ProfileStore.exists(env.home(), name));
-        if (ProfileStore.exists(env.home(), name)) {
-            try {
-                return new Profile(env, ProfileStore.open(env.home(), name, passphrase));
-            } catch (net.secureconnect.sdk.store.WrongPassphraseException e) {
-                throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "wrong passphrase for profile '" + name + "'");
+        boolean creating = create && !ProfileStore.exists(env.home(), name);
+        char[] passphrase = passphrase(env, creating);
+        try {
+            if (ProfileStore.exists(env.home(), name)) {
+                try {
+                    return new Profile(env, ProfileStore.open(env.home(), name, passphrase));
+                } catch (net.secureconnect.sdk.store.WrongPassphraseException e) {
+                    throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "wrong passphrase for profile '" + name + "'");
+                }
             }
+            if (!create) {
+                throw new ExitCodes.CliException(ExitCodes.USAGE, "no profile '" + name + "' in " + env.home() + "; run login first");
+            }
+            requireStrong(passphrase);
+            LocalDevice device = LocalDevice.generate();
+            // MODERATE (3 passes, 256 MiB): a copied profile folder is an offline guessing oracle for the passphrase.
+            return new Profile(env, ProfileStore.create(env.home(), name, passphrase, device, KdfParameters.MODERATE));
+        } finally {
+            java.util.Arrays.fill(passphrase, '\0');
         }
-        if (!create) {
-            throw new ExitCodes.CliException(ExitCodes.USAGE, "no profile '" + name + "' in " + env.home() + "; run login first");
-        }
-        LocalDevice device = LocalDevice.generate();
-        return new Profile(env, ProfileStore.create(env.home(), name, passphrase, device, KdfParameters.INTERACTIVE));
     }
+
+    /** Minimum for a new profile's passphrase: 12 characters, not one repeated character, at least 6 distinct ones. */
+    static void requireStrong(char[] passphrase) {
+        java.util.BitSet seen = new java.util.BitSet(); // no String copy of the passphrase
+        for (char c : passphrase) {
+            seen.set(c);
+        }
+        int distinct = seen.cardinality();
+        if (passphrase.length < MIN_PASSPHRASE_LENGTH || distinct < 6) {
+            throw new ExitCodes.CliException(ExitCodes.USAGE, "the profile passphrase protects your keys: use at least "
+                    + MIN_PASSPHRASE_LENGTH + " characters with at least 6 different ones (e.g. four random words)");
+        }
+    }
+
+    static final int MIN_PASSPHRASE_LENGTH = 12;
 
     private static char[] passphrase(CliEnvironment env, boolean newProfile) {
         if (env.passphrase() != null) {

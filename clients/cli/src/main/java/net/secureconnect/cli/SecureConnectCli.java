@@ -8,14 +8,18 @@ import net.secureconnect.sdk.api.AccessTokens;
 import net.secureconnect.sdk.api.IdentityClient;
 import net.secureconnect.sdk.api.OidcClient;
 import net.secureconnect.sdk.api.WalletClient;
-import net.secureconnect.sdk.keys.DeviceBundle;
 import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.messaging.KeyDirectory;
 import net.secureconnect.sdk.messaging.Messenger;
 import net.secureconnect.sdk.messaging.StoredMessage;
 import net.secureconnect.sdk.protocol.MessageContent;
 import net.secureconnect.sdk.relay.RelayClient;
+import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.safety.SafetyNumber;
+import net.secureconnect.sdk.trust.Fingerprint;
+import net.secureconnect.sdk.trust.IdentityPin;
+import net.secureconnect.sdk.trust.TrustListener;
+import net.secureconnect.sdk.trust.UntrustedIdentityException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,10 +37,19 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sc}: the SecureConnect terminal client. Exit codes: see {@link ExitCodes}. */
 @Command(name = "sc", mixinStandardHelpOptions = true, version = "sc 0.1.0",
-        description = "SecureConnect terminal client: end-to-end-encrypted messages through the relay.",
+        description = {"SecureConnect: end-to-end-encrypted messages and files from your terminal. Only your devices"
+                + " and the people you write to can read them; you pay per message, nobody else does.",
+                "",
+                "Get started:  sc login -u <you>   then   sc register-device --claim-username <name>",
+                "Write:        sc send <user> 'text'      sc send-file <user> <path>      sc listen",
+                "Trust:        sc safety-number <user>  ->  compare  ->  sc verify <user> <their digits>",
+                "              a changed key is refused until you run  sc trust <user>  (exit code 6)",
+                "Account:      sc balance   sc ledger   sc devices",
+                ""},
         subcommands = {SecureConnectCli.Login.class, SecureConnectCli.Logout.class, SecureConnectCli.RegisterDevice.class,
                 SecureConnectCli.Send.class, SecureConnectCli.SendFile.class, SecureConnectCli.FetchFile.class, SecureConnectCli.Listen.class, SecureConnectCli.History.class,
-                SecureConnectCli.Balance.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class})
+                SecureConnectCli.Balance.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class,
+                SecureConnectCli.Trust.class, SecureConnectCli.Verify.class, SecureConnectCli.Devices.class})
 public final class SecureConnectCli {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +75,11 @@ public final class SecureConnectCli {
 
     /** Runs one command in-process (also what tests call); returns the exit code. */
     public static int run(CliEnvironment env, PrintWriter out, PrintWriter err, String... args) {
+        String insecure = env.insecureUrl();
+        if (insecure != null) {
+            err.println("sc: refusing " + insecure + ": use https:// / wss:// (plain http and ws only for 127.0.0.1, ::1, localhost)");
+            return ExitCodes.USAGE;
+        }
         SecureConnectCli root = new SecureConnectCli(env, out);
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
@@ -71,12 +89,16 @@ public final class SecureConnectCli {
             if (root.json) {
                 ObjectNode node = JSON.createObjectNode().put("error", e.getMessage() == null ? e.toString() : e.getMessage())
                         .put("exitCode", code);
-                if (e instanceof net.secureconnect.sdk.relay.RelayException r) {
+                if (e instanceof UntrustedIdentityException u) {
+                    node.put("code", u.reason().name()).put("error", root.refusalText(u));
+                } else if (e instanceof net.secureconnect.sdk.relay.RelayException r) {
                     node.put("code", r.code());
                 } else if (e instanceof net.secureconnect.sdk.api.ApiException a) {
                     node.put("code", a.code());
                 }
                 err.println(node);
+            } else if (e instanceof UntrustedIdentityException u) {
+                err.println("sc: " + root.refusalText(u));
             } else {
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (e instanceof net.secureconnect.sdk.relay.RelayException.UnavailableException
@@ -91,6 +113,119 @@ public final class SecureConnectCli {
     }
 
     // ---- shared ----
+
+    /** Display names of accounts, for texts produced outside a command (the trust listener); set by connect. */
+    private Profile current;
+
+    String name(String accountId) {
+        return current == null ? accountId : current.displayName(accountId);
+    }
+
+    /** What the user reads when a key is refused (docs/protocol-crypto.md §10). */
+    String refusalText(UntrustedIdentityException u) {
+        String who = name(u.device().accountId());
+        if (u.reason() == UntrustedIdentityException.Reason.NEW_DEVICE_OF_VERIFIED_CONTACT) {
+            return "STOP: VERIFIED contact " + who + " has a NEW device " + u.device().deviceId() + " (key "
+                    + Fingerprint.of(u.offeredKey()) + "). Nothing was sent to it or accepted from it. Verify again in"
+                    + " person (sc safety-number " + who + ") before 'sc trust " + who + "'";
+        }
+        if (u.verified()) {
+            return "STOP: the identity key of VERIFIED contact " + who + " device " + u.device().deviceId() + " changed (was "
+                    + Fingerprint.of(u.pinnedKey()) + ", now " + Fingerprint.of(u.offeredKey()) + "). Nothing was sent or"
+                    + " accepted. Verify again in person before 'sc trust " + who + "'";
+        }
+        return "refused: the identity key of " + who + " device " + u.device().deviceId() + " changed (was "
+                + Fingerprint.of(u.pinnedKey()) + ", now " + Fingerprint.of(u.offeredKey()) + "). Nothing was sent or"
+                + " accepted. Compare safety numbers (sc safety-number " + who + "), then run 'sc trust " + who + "'";
+    }
+
+    /** Prints what the SDK reports about keys and devices: on stderr for people, as JSON events on stdout with --json. */
+    final class CliTrustListener implements TrustListener {
+        @Override
+        public void deviceAdded(DeviceAddress device, byte[] identityKey, boolean ownAccount, boolean accepted) {
+            String fp = Fingerprint.of(identityKey);
+            String human = ownAccount
+                    ? "sc: a NEW DEVICE was added to your account: device " + device.deviceId() + " (key " + fp
+                            + "). If this was not you, your account is compromised: remove it (sc devices remove "
+                            + device.deviceId() + ")"
+                    : "sc: " + name(device.accountId()) + " added device " + device.deviceId() + " (key " + fp
+                            + "); the safety number changed";
+            event(human, node().put("event", ownAccount ? "own-device-added" : "device-added")
+                    .put("peer", name(device.accountId())).put("peerAccountId", device.accountId())
+                    .put("device", device.deviceId()).put("fingerprint", fp).put("accepted", accepted));
+        }
+
+        @Override
+        public void identityRefused(UntrustedIdentityException refusal) {
+            ObjectNode machine = node().put("event", "identity-refused").put("peer", name(refusal.device().accountId()))
+                    .put("peerAccountId", refusal.device().accountId()).put("device", refusal.device().deviceId())
+                    .put("reason", refusal.reason().name()).put("verified", refusal.verified())
+                    .put("offered", Fingerprint.of(refusal.offeredKey()));
+            if (refusal.pinnedKey() != null) {
+                machine.put("pinned", Fingerprint.of(refusal.pinnedKey()));
+            }
+            // A send reports the refusal as its error; only the JSON event is extra there.
+            if (json) {
+                event(null, machine);
+            }
+        }
+
+        @Override
+        public void undecryptable(DeviceAddress from, String reason) {
+            event("sc: could not decrypt a message from " + name(from.accountId()) + " device " + from.deviceId() + ": " + reason,
+                    node().put("event", "undecryptable").put("peer", name(from.accountId()))
+                            .put("peerAccountId", from.accountId()).put("device", from.deviceId()).put("reason", reason));
+        }
+
+        private void event(String human, ObjectNode machine) {
+            if (json) {
+                out.println(machine);
+                out.flush();
+            } else if (human != null) {
+                System.err.println(human);
+            }
+        }
+    }
+
+    /**
+     * A messenger for this profile without a relay connection (trust decisions, safety numbers); identity-service
+     * is only contacted (and a login only needed) when keys must be fetched.
+     */
+    Messenger offlineMessenger(Profile p) {
+        p.accountId();
+        current = p;
+        KeyDirectory lazy = new KeyDirectory() {
+            private KeyDirectory directory;
+
+            private KeyDirectory directory() {
+                if (directory == null) {
+                    directory = KeyDirectory.of(p.identity());
+                }
+                return directory;
+            }
+
+            @Override
+            public List<net.secureconnect.sdk.keys.DeviceBundle> bundles(String accountId) {
+                return directory().bundles(accountId);
+            }
+
+            @Override
+            public net.secureconnect.sdk.keys.DeviceBundle bundle(String accountId, int deviceId) {
+                return directory().bundle(accountId, deviceId);
+            }
+
+            @Override
+            public List<Integer> ownDevices() {
+                return directory().ownDevices();
+            }
+        };
+        return new Messenger(p.store, lazy, new CliTrustListener());
+    }
+
+    /** The account of a username: remembered ones without a server call. */
+    static String account(Profile p, String username) {
+        return p.accountOf(username).orElseGet(() -> resolve(p, p.identity(), username));
+    }
 
     Profile open(boolean create) {
         return Profile.open(env, profile, create);
@@ -148,9 +283,8 @@ public final class SecureConnectCli {
         p.accountId();
         AccessTokens tokens = p.accessTokens();
         IdentityClient identity = new IdentityClient(p.http, env.identity(), tokens);
-        Messenger messenger = new Messenger(p.store, KeyDirectory.of(identity), (peer, previous, current) ->
-                System.err.println("sc: the identity key of " + p.displayName(peer.accountId()) + " device " + peer.deviceId()
-                        + " changed; compare safety numbers (sc safety-number)"));
+        current = p;
+        Messenger messenger = new Messenger(p.store, KeyDirectory.of(identity), new CliTrustListener());
         messenger.listener(listener);
         RelayClient relay = new RelayClient(p.http, env.relay(), tokens, p.store.localDevice().deviceId().orElseThrow(), messenger);
         messenger.transport(relay);
@@ -362,7 +496,7 @@ public final class SecureConnectCli {
                 java.nio.file.Files.createDirectories(out);
                 ArrayNode written = JSON.createArrayNode();
                 for (MessageContent.Attachment a : message.attachments()) {
-                    String name = a.fileName() == null ? a.blobId() : java.nio.file.Path.of(a.fileName()).getFileName().toString();
+                    String name = safeFileName(a.fileName() != null ? a.fileName() : a.blobId(), messageId);
                     java.nio.file.Path target = out.resolve(name);
                     p.media().download(a, target);
                     written.add(target.toString());
@@ -379,6 +513,23 @@ public final class SecureConnectCli {
         }
     }
 
+    /**
+     * A file name chosen by the peer, made safe to write into the output folder: its last path element only, no
+     * control characters, never "." or ".." or hidden; otherwise "attachment-<message id>".
+     */
+    static String safeFileName(String proposed, String messageId) {
+        String fallback = "attachment-" + messageId.replaceAll("[^A-Za-z0-9_-]", "");
+        if (proposed == null) {
+            return fallback;
+        }
+        String last = proposed.replace('\\', '/');
+        last = last.substring(last.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").trim();
+        if (last.isEmpty() || last.startsWith(".") || last.length() > 255) {
+            return fallback;
+        }
+        return last;
+    }
+
     @Command(name = "listen", description = "Print messages as they arrive (first those that came while offline); Ctrl-C to stop.")
     static final class Listen implements Callable<Integer> {
         @CommandLine.ParentCommand
@@ -392,6 +543,11 @@ public final class SecureConnectCli {
             try (Profile p = root.open(false)) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Connection c = root.connect(p, m -> root.print(root.messageLine(p, m), root.messageJson(p, m)));
+                try {
+                    c.messenger().checkOwnDevices(); // a device added to this account is reported right away
+                } catch (RuntimeException e) {
+                    System.err.println("sc: could not check this account's devices: " + e.getMessage());
+                }
                 Thread hook = new Thread(() -> {
                     stop.countDown();
                     c.close();
@@ -481,7 +637,7 @@ public final class SecureConnectCli {
                     for (JsonNode e : page.entries()) {
                         root.out.printf("%6s %-14s %+6d  balance %d  %s%n", e.path("version").asText(""), e.path("kind").asText(e.path("type").asText("")),
                                 e.path("amount").asLong(e.path("credits").asLong()), e.path("balanceAfter").asLong(e.path("balance").asLong()),
-                                e.path("createdAt").asText(""));
+                                e.path("at").asText(e.path("createdAt").asText(""))); // the wallet sends "at"
                     }
                 }
                 root.out.flush();
@@ -490,7 +646,7 @@ public final class SecureConnectCli {
         }
     }
 
-    @Command(name = "safety-number", description = "Show the safety number with a user, to compare in person (digits and QR text).")
+    @Command(name = "safety-number", description = "Show the safety number with a user (from the pinned keys of exactly the devices messages go to; fetches nothing), to compare in person.")
     static final class SafetyNumberCommand implements Callable<Integer> {
         @CommandLine.ParentCommand
         SecureConnectCli root;
@@ -501,21 +657,155 @@ public final class SecureConnectCli {
         @Override
         public Integer call() {
             try (Profile p = root.open(false)) {
-                IdentityClient identity = p.identity();
-                String me = p.accountId();
-                String them = resolve(p, identity, username);
-                List<byte[]> theirs = identity.bundles(them).stream().map(DeviceBundle::identityKey).toList();
-                List<byte[]> mine = new ArrayList<>();
-                mine.add(p.store.localDevice().identity().publicKey());
-                if (identity.me().deviceIds().size() > 1) {
-                    int self = p.store.localDevice().deviceId().orElseThrow();
-                    identity.bundles(me).stream().filter(b -> b.address().deviceId() != self).map(DeviceBundle::identityKey).forEach(mine::add);
+                Messenger messenger = root.offlineMessenger(p);
+                String them = account(p, username);
+                SafetyNumber number;
+                try {
+                    number = messenger.safetyNumber(them);
+                } catch (IllegalStateException e) {
+                    throw new ExitCodes.CliException(ExitCodes.USAGE, "no keys of " + username
+                            + " are pinned yet: send them a message or run 'sc trust " + username + "' first");
                 }
-                SafetyNumber number = SafetyNumber.of(me, mine, them, theirs);
-                root.print(number.displayed() + "\n" + number.qrText(),
-                        node().put("username", username).put("digits", number.digits()).put("qr", number.qrText()));
+                boolean verified = messenger.trust().isVerified(them);
+                ArrayNode devices = JSON.createArrayNode();
+                StringBuilder lines = new StringBuilder();
+                for (IdentityPin pin : messenger.trust().pins(them)) {
+                    if (pin.identityKey() == null) {
+                        continue;
+                    }
+                    String fp = Fingerprint.of(pin.identityKey());
+                    devices.add(node().put("device", pin.device().deviceId()).put("fingerprint", fp)
+                            .put("pendingChange", pin.pendingKey() != null));
+                    lines.append("\n  device ").append(pin.device().deviceId()).append(": ").append(fp)
+                            .append(pin.pendingKey() != null ? "  (key change pending: sc trust " + username + ")" : "");
+                }
+                root.print(number.displayed() + "\n" + number.qrText() + "\n" + username + " is "
+                                + (verified ? "VERIFIED" : "not verified (compare, then: sc verify " + username + " <their digits>)")
+                                + lines,
+                        node().put("username", username).put("digits", number.digits()).put("qr", number.qrText())
+                                .put("verified", verified).<ObjectNode>set("devices", devices));
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "trust", description = "Accept the changed identity keys (or new devices) of a user after comparing safety numbers; for a new contact, fetch and pin their keys.")
+    static final class Trust implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<username>")
+        String username;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                Messenger messenger = root.offlineMessenger(p);
+                String them = account(p, username);
+                boolean wasVerified = messenger.trust().isVerified(them);
+                List<net.secureconnect.sdk.keys.DeviceAddress> changed = messenger.acceptChanges(them);
+                List<Integer> devices = messenger.knownDevices(them);
+                ArrayNode list = JSON.createArrayNode();
+                changed.forEach(d -> list.add(d.deviceId()));
+                String human = changed.isEmpty()
+                        ? "nothing to accept for " + username + "; pinned devices: " + devices
+                        : "accepted the new keys of " + username + " device(s) " + list + (wasVerified ? " (no longer verified)" : "")
+                                + "; compare safety numbers again: sc safety-number " + username;
+                root.print(human, node().put("username", username).<ObjectNode>set("accepted", list)
+                        .put("wasVerified", wasVerified));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "verify", description = "Mark a user verified: give the 60 digits they read out to you (spaces ignored) or the QR text you scanned.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", paramLabel = "<username>")
+        String username;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<digits-or-qr>")
+        List<String> compared;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                Messenger messenger = root.offlineMessenger(p);
+                String them = account(p, username);
+                SafetyNumber number;
+                try {
+                    number = messenger.safetyNumber(them);
+                } catch (IllegalStateException e) {
+                    throw new ExitCodes.CliException(ExitCodes.USAGE, "no keys of " + username + " are pinned yet");
+                }
+                String given = String.join("", compared).trim();
+                boolean matches = given.startsWith(SafetyNumber.QR_PREFIX) ? number.matchesQr(given)
+                        : net.secureconnect.sdk.crypto.Sodium.constantTimeEquals(
+                                given.replaceAll("\\s", "").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                number.digits().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (!matches) {
+                    throw new ExitCodes.CliException(ExitCodes.UNTRUSTED, "the safety number does NOT match: " + username
+                            + " is not verified. Someone may be between you, or a device changed: do not trust this conversation");
+                }
+                messenger.trust().verify(them);
+                root.print(username + " is now VERIFIED; a changed key or new device of theirs will be refused until you verify again",
+                        node().put("username", username).put("verified", true));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "devices", description = "List this account's devices with their key fingerprints; 'devices remove <id>' removes one.",
+            subcommands = Devices.Remove.class)
+    static final class Devices implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Override
+        public Integer call() {
+            try (Profile p = root.open(false)) {
+                Messenger messenger = root.offlineMessenger(p);
+                messenger.checkOwnDevices(); // new ones are pinned and reported before listing
+                String me = p.accountId();
+                int self = p.store.localDevice().deviceId().orElseThrow();
+                ArrayNode list = JSON.createArrayNode();
+                StringBuilder human = new StringBuilder();
+                for (int id : p.identity().me().deviceIds()) {
+                    byte[] key = id == self ? p.store.localDevice().identity().publicKey()
+                            : messenger.trust().store().pin(new net.secureconnect.sdk.keys.DeviceAddress(me, id))
+                                    .map(IdentityPin::identityKey).orElse(null);
+                    String fp = key == null ? "(not pinned)" : Fingerprint.of(key);
+                    list.add(node().put("device", id).put("fingerprint", fp).put("thisDevice", id == self));
+                    human.append(human.length() == 0 ? "" : "\n").append("device ").append(id).append(": ").append(fp)
+                            .append(id == self ? "  (this device)" : "");
+                }
+                root.print(human.toString(), node().set("devices", list));
+            }
+            return ExitCodes.OK;
+        }
+
+        @Command(name = "remove", description = "Remove one of this account's devices (it can no longer receive).")
+        static final class Remove implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            Devices parent;
+
+            @Parameters(index = "0", paramLabel = "<device-id>")
+            int deviceId;
+
+            @Override
+            public Integer call() {
+                SecureConnectCli root = parent.root;
+                try (Profile p = root.open(false)) {
+                    if (p.store.localDevice().deviceId().orElse(-1) == deviceId) {
+                        throw new ExitCodes.CliException(ExitCodes.USAGE, "device " + deviceId + " is this device");
+                    }
+                    p.identity().removeDevice(p.accountId(), deviceId);
+                    root.print("removed device " + deviceId, node().put("removed", deviceId));
+                }
+                return ExitCodes.OK;
+            }
         }
     }
 }

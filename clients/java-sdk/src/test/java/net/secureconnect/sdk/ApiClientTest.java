@@ -126,9 +126,10 @@ class ApiClientTest {
                     ? Answer.json(201, "{\"deviceId\":4,\"devices\":[4]}")
                     : Answer.json(422, "{\"code\":\"INVALID_SIGNATURE\"}");
         });
-        int[] left = {5, 50};
+        int[] left = {5, 50, 1};
         routes.put("GET /v1/accounts/acc-1/devices/4/keys", r -> Answer.json(200,
-                "{\"oneTimePrekeys\":" + left[0] + ",\"kemOneTimePrekeys\":" + left[1] + ",\"signedPrekeyId\":1}"));
+                "{\"oneTimePrekeys\":" + left[0] + ",\"kemOneTimePrekeys\":" + left[1] + ",\"signedPrekeyId\":" + left[2]
+                        + ",\"kemLastResortPrekeyId\":1}"));
         routes.put("PUT /v1/accounts/acc-1/devices/4/keys", r -> {
             uploads.put("last", read(r.body()));
             return new Answer(204, "application/json", "", Map.of());
@@ -152,6 +153,11 @@ class ApiClientTest {
         uploads.clear();
         assertEquals(new IdentityClient.Refill(0, 0), identity.refillPrekeysIfLow(accountId, 4, device));
         assertTrue(uploads.isEmpty());
+        // The server holds another signed prekey than the current one (a rotation whose upload failed): published.
+        left[2] = 7;
+        assertEquals(new IdentityClient.Refill(0, 0, true), identity.refillPrekeysIfLow(accountId, 4, device));
+        assertEquals(1, uploads.get("last").path("signedPrekey").path("keyId").asInt());
+        assertEquals(1, uploads.get("last").path("kemLastResortPrekey").path("keyId").asInt());
         assertEquals("Bearer token", received.get(0).headers().get("authorization"));
     }
 

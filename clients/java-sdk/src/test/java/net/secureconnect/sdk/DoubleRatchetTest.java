@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,11 +40,11 @@ class DoubleRatchetTest {
     }
 
     @Test
-    void firstMessagesCarryX3dhUntilTheFirstReply() {
+    void firstMessagesCarryPqxdhUntilTheFirstReply() {
         byte[] first = alice.send(bob, "one");
         byte[] second = alice.send(bob, "two");
-        assertEquals(WireMessage.PREKEY, first[0]);
-        assertEquals(WireMessage.PREKEY, second[0]);
+        assertEquals(WireMessage.PQ_PREKEY, first[0]);
+        assertEquals(WireMessage.PQ_PREKEY, second[0]);
         assertEquals("two", bob.receive(alice, second));
         assertEquals("one", bob.receive(alice, first));
         assertEquals("hi", alice.receive(bob, bob.send(alice, "hi")));
@@ -67,33 +68,11 @@ class DoubleRatchetTest {
         DeviceBundle withUsedKey;
         withUsedKey = new DeviceBundle(stale.accountId(), stale.deviceId(), stale.registrationId(), stale.identityKey(),
                 stale.agreementKey(), stale.agreementKeySignature(), stale.signedPrekeyId(), stale.signedPrekey(),
-                stale.signedPrekeySignature(), oneTime, net.secureconnect.sdk.crypto.Sodium.x25519Generate().publicKey());
+                stale.signedPrekeySignature(), oneTime, net.secureconnect.sdk.crypto.Sodium.x25519Generate().publicKey(),
+                stale.kemPrekeyId(), stale.kemPrekey(), stale.kemPrekeySignature(), true);
         carol.cipher.startSession(withUsedKey);
         byte[] fromCarol = carol.cipher.encrypt(bob.address, "x".getBytes());
         assertThrows(InvalidMessageException.class, () -> bob.cipher.decrypt(carol.address, fromCarol));
-    }
-
-    @Test
-    void aNewIdentityKeyForAKnownDeviceIsReported() {
-        java.util.List<String> changes = new ArrayList<>();
-        Party watchfulAlice = new Party("alice", 1);
-        net.secureconnect.sdk.protocol.SessionCipher cipher = new net.secureconnect.sdk.protocol.SessionCipher(
-                watchfulAlice.cipher.store(), net.secureconnect.sdk.protocol.KeySource.RANDOM,
-                (device, previous, now) -> changes.add(device.toString()));
-        cipher.startSession(bob.bundle());
-        assertTrue(changes.isEmpty());
-        // Bob reinstalls: same address, new identity key.
-        Party newBob = new Party(bob.address, net.secureconnect.sdk.keys.LocalDevice.generate());
-        cipher.startSession(newBob.bundle());
-        assertEquals(List.of("bob/1"), changes);
-        // The receiving side notices too.
-        java.util.List<String> seenByBob = new ArrayList<>();
-        net.secureconnect.sdk.protocol.SessionCipher bobCipher = new net.secureconnect.sdk.protocol.SessionCipher(
-                newBob.cipher.store(), net.secureconnect.sdk.protocol.KeySource.RANDOM, (d, p, n) -> seenByBob.add(d.toString()));
-        bobCipher.decrypt(alice.address, alice.send(newBob, "first"));
-        Party newAlice = new Party(alice.address, net.secureconnect.sdk.keys.LocalDevice.generate());
-        bobCipher.decrypt(alice.address, newAlice.send(newBob, "from a reinstalled alice"));
-        assertEquals(List.of("alice/1"), seenByBob);
     }
 
     @Test
@@ -187,17 +166,54 @@ class DoubleRatchetTest {
     }
 
     @Test
+    void aRolledBackSenderNeverRepeatsAKeyAndNonceAndItsReplayedChainIsRefused() {
+        bob.receive(alice, alice.send(bob, "setup"));
+        alice.receive(bob, bob.send(alice, "reply"));
+        // A backup of alice's session is taken, she sends, then the backup is restored (an older profile copy).
+        var backup = net.secureconnect.sdk.protocol.SessionState.fromJson(
+                alice.cipher.store().session(bob.address).orElseThrow().toJson());
+        byte[] first = alice.send(bob, "before the restore");
+        alice.cipher.store().storeSession(bob.address, backup);
+        byte[] second = alice.send(bob, "after the restore");
+        // Same chain position (same message key) ...
+        assertArrayEquals(java.util.Arrays.copyOfRange(first, 1, 41), java.util.Arrays.copyOfRange(second, 1, 41));
+        // ... but a fresh random nonce: no (key, nonce) pair is ever used twice.
+        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(first, 41, 65), java.util.Arrays.copyOfRange(second, 41, 65)));
+        assertEquals("before the restore", bob.receive(alice, first));
+        // The receiver refuses the reused position (the user sees "could not decrypt", see MessengerTest).
+        assertThrows(net.secureconnect.sdk.protocol.DuplicateMessageException.class, () -> bob.receive(alice, second));
+    }
+
+    @Test
+    void skippedKeysExpireWhenTheirChainLeavesTheWindowOfEightRatchetKeys() {
+        bob.receive(alice, alice.send(bob, "setup"));
+        alice.receive(bob, bob.send(alice, "reply"));
+        byte[] skippedMessage = alice.send(bob, "late");
+        bob.receive(alice, alice.send(bob, "overtakes it"));
+        assertEquals(1, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        for (int i = 0; i < 8; i++) { // eight newer ratchet keys of alice: the skipped chain is still remembered
+            alice.receive(bob, bob.send(alice, "r" + i));
+            bob.receive(alice, alice.send(bob, "m" + i));
+        }
+        assertEquals(1, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        alice.receive(bob, bob.send(alice, "r8"));
+        bob.receive(alice, alice.send(bob, "m8")); // the ninth: the skipped chain's key leaves the window of 8
+        assertEquals(0, bob.cipher.store().session(alice.address).orElseThrow().skippedKeyCount());
+        assertThrows(InvalidMessageException.class, () -> bob.receive(alice, skippedMessage));
+    }
+
+    @Test
     void tamperedCiphertextOrHeaderIsRejectedAndStateUnchanged() {
         bob.receive(alice, alice.send(bob, "setup"));
         alice.receive(bob, bob.send(alice, "reply"));
         byte[] message = alice.send(bob, "secret");
         assertEquals(WireMessage.RATCHET, message[0]);
-        // every byte of the header (1..40), and the ciphertext's first and last byte
+        // every byte of the header (1..64, the random nonce included), and the ciphertext's first and last byte
         List<Integer> positions = new ArrayList<>();
-        for (int i = 1; i <= 40; i++) {
+        for (int i = 1; i <= 64; i++) {
             positions.add(i);
         }
-        positions.add(41);
+        positions.add(65);
         positions.add(message.length - 1);
         for (int position : positions) {
             byte[] tampered = message.clone();

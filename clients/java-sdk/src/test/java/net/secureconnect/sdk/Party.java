@@ -20,10 +20,14 @@ public final class Party {
     }
 
     public Party(DeviceAddress address, LocalDevice device) {
+        this(address, device, net.secureconnect.sdk.trust.TrustListener.NONE);
+    }
+
+    public Party(DeviceAddress address, LocalDevice device, net.secureconnect.sdk.trust.TrustListener listener) {
         this.address = address;
         this.device = device;
         this.device.generateOneTimePrekeys(5);
-        this.cipher = new SessionCipher(new InMemoryProtocolStore(device));
+        this.cipher = new SessionCipher(new InMemoryProtocolStore(device), net.secureconnect.sdk.protocol.KeySource.RANDOM, listener);
     }
 
     /** A bundle as identity-service would serve it, with the lowest unused one-time prekey. */

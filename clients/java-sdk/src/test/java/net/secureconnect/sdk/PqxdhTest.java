@@ -28,7 +28,7 @@ class PqxdhTest {
         alice.cipher.startSession(bob.device.bundleWithKem("bob", 1, 1, kem.keyId()));
         byte[] first = encrypt(alice, bob, "post-quantum hello");
         assertEquals(WireMessage.PQ_PREKEY, first[0]);
-        assertEquals(1 + 168 + 1093 + 40 + "post-quantum hello".length() + 16, first.length);
+        assertEquals(1 + 168 + 1093 + 64 + "post-quantum hello".length() + 16, first.length);
 
         byte[] tampered = first.clone();
         tampered[1 + 168 + 5 + 100] ^= 1; // inside the ML-KEM ciphertext: implicit rejection, AEAD fails

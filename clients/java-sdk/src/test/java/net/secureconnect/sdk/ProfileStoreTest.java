@@ -135,4 +135,30 @@ class ProfileStoreTest {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+
+    @Test
+    void theProfileIsPrivateAndItsFileNamesDoNotRevealContacts() throws Exception {
+        LocalDevice device = LocalDevice.generate();
+        DeviceAddress carol = new DeviceAddress("carol-account-id", 3);
+        Party peer = new Party(carol, LocalDevice.generate());
+        try (ProfileStore store = ProfileStore.create(root, "private", PASSPHRASE, device, FAST)) {
+            new net.secureconnect.sdk.protocol.SessionCipher(store).startSession(peer.bundle());
+            store.writeDocument("history", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        }
+        Path dir = root.resolve("private");
+        var privateFile = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        var privateDir = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+        assertEquals(privateDir, java.nio.file.Files.getPosixFilePermissions(dir));
+        assertEquals(privateDir, java.nio.file.Files.getPosixFilePermissions(dir.resolve("sessions")));
+        assertEquals(privateDir, java.nio.file.Files.getPosixFilePermissions(dir.resolve("data")));
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                if (!file.getFileName().toString().equals("profile.json")) {
+                    assertEquals(privateFile, java.nio.file.Files.getPosixFilePermissions(file), file.toString());
+                }
+                String hexOfAccount = net.secureconnect.sdk.crypto.Bytes.hex("carol-account-id".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertFalse(file.toString().contains("carol") || file.toString().contains(hexOfAccount), file.toString());
+            }
+        }
+    }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,9 +64,7 @@ class TestVectorsTest {
             byte[][] next = DoubleRatchet.kdfChain(ck);
             assertEquals(step.get("messageKey").asText(), Bytes.hex(next[1]));
             assertEquals(step.get("nextChainKey").asText(), Bytes.hex(next[0]));
-            byte[][] aead = DoubleRatchet.messageKeys(next[1]);
-            assertEquals(step.get("aeadKey").asText(), Bytes.hex(aead[0]));
-            assertEquals(step.get("aeadNonce").asText(), Bytes.hex(aead[1]));
+            assertEquals(step.get("aeadKey").asText(), Bytes.hex(DoubleRatchet.messageKey(next[1])));
             ck = next[0];
         }
     }
@@ -125,8 +124,10 @@ class TestVectorsTest {
         LocalDevice bobDevice = device(keys.get("bob"), 2222);
         X25519KeyPair opk = Sodium.x25519FromPrivate(hex(keys, "bobOneTimePrekeyPrivate"));
         bobDevice.addOneTimePrekey(7, opk);
+        JsonNode pq = keys.get("pqxdh");
+        bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
         SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(device(keys.get("alice"), 1111)),
-                TestVectors.fixedKeys(v.get("aliceKeyPrefix").asText()));
+                TestVectors.fixedKeys(v.get("aliceKeyPrefix").asText(), hex(pq, "encapsulationRandomness")));
         SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice),
                 TestVectors.fixedKeys(v.get("bobKeyPrefix").asText()));
         DeviceBundle b = bobDevice.bundle("bob", 1, 7);
@@ -146,6 +147,7 @@ class TestVectorsTest {
         //    would change later wire bytes, so decrypt only messages to it in order, replying with file bytes).
         LocalDevice freshBob = device(keys.get("bob"), 2222);
         freshBob.addOneTimePrekey(7, opk);
+        freshBob.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
         SessionCipher bob2 = new SessionCipher(new InMemoryProtocolStore(freshBob), TestVectors.fixedKeys("bob ratchet"));
         for (JsonNode m : messages) {
             if (m.get("from").asText().equals("alice")) {
@@ -154,6 +156,63 @@ class TestVectorsTest {
             } else {
                 assertEquals(m.get("wire").asText(), Bytes.hex(bob2.encrypt(aliceAddress,
                         m.get("plaintext").asText().getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+    }
+
+    /** Alice's messages in the file's out-of-order sequence decrypt on a fresh Bob (the later one first). */
+    @Test
+    void outOfOrderMessagesDecryptWithSkippedKeys() throws IOException {
+        JsonNode keys = read(TestVectors.X3DH);
+        JsonNode v = read(TestVectors.RATCHET);
+        JsonNode pq = keys.get("pqxdh");
+        LocalDevice bobDevice = device(keys.get("bob"), 2222);
+        bobDevice.addOneTimePrekey(7, Sodium.x25519FromPrivate(hex(keys, "bobOneTimePrekeyPrivate")));
+        bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
+        SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice), TestVectors.fixedKeys("bob ratchet"));
+        assertTrue(v.get("outOfOrderToBob").size() >= 2);
+        for (JsonNode index : v.get("outOfOrderToBob")) {
+            JsonNode m = v.get("messages").get(index.asInt());
+            assertEquals(m.get("plaintext").asText(), new String(bob.decrypt(new DeviceAddress("alice", 1),
+                    Bytes.hex(m.get("wire").asText())), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Each refused message, at its point of the conversation, is refused as stated and changes nothing. */
+    @Test
+    void refusedMessages() throws IOException {
+        JsonNode keys = read(TestVectors.X3DH);
+        JsonNode v = read(TestVectors.RATCHET);
+        JsonNode pq = keys.get("pqxdh");
+        DeviceAddress aliceAddress = new DeviceAddress("alice", 1);
+        List<JsonNode> messages = new ArrayList<>();
+        v.get("messages").forEach(messages::add);
+        assertTrue(v.get("refused").size() >= 5);
+        for (JsonNode refused : v.get("refused")) {
+            LocalDevice bobDevice = device(keys.get("bob"), 2222);
+            bobDevice.addOneTimePrekey(7, Sodium.x25519FromPrivate(hex(keys, "bobOneTimePrekeyPrivate")));
+            bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
+            SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice), TestVectors.fixedKeys("bob ratchet"));
+            int after = refused.get("after").asInt();
+            for (int i = 0; i < after; i++) {
+                if (messages.get(i).get("from").asText().equals("alice")) {
+                    bob.decrypt(aliceAddress, Bytes.hex(messages.get(i).get("wire").asText()));
+                } else {
+                    bob.encrypt(aliceAddress, messages.get(i).get("plaintext").asText().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            byte[] wire = Bytes.hex(refused.get("wire").asText());
+            Class<? extends Throwable> expected = switch (refused.get("expect").asText()) {
+                case "downgrade" -> net.secureconnect.sdk.protocol.DowngradeException.class;
+                case "duplicate" -> net.secureconnect.sdk.protocol.DuplicateMessageException.class;
+                default -> net.secureconnect.sdk.ProtocolException.class;
+            };
+            assertThrows(expected, () -> bob.decrypt(aliceAddress, wire), refused.get("name").asText());
+            // Nothing changed: the conversation goes on from that point exactly as in the file.
+            JsonNode next = messages.get(after);
+            if (next.get("from").asText().equals("alice")) {
+                assertEquals(next.get("plaintext").asText(), new String(bob.decrypt(aliceAddress,
+                        Bytes.hex(next.get("wire").asText())), StandardCharsets.UTF_8), refused.get("name").asText());
             }
         }
     }

@@ -22,6 +22,7 @@ public final class IdentityProblems {
     public static final String CONCURRENT_MODIFICATION = "CONCURRENT_MODIFICATION";
     public static final String SUBJECT_MISSING = "SUBJECT_MISSING";
     public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String KEM_PREKEY_REQUIRED = "KEM_PREKEY_REQUIRED";
 
     private IdentityProblems() {
     }
@@ -65,6 +66,11 @@ public final class IdentityProblems {
     public static ProblemException duplicateKeyId(String field, int keyId) {
         return new ProblemException(400, DUPLICATE_KEY_ID, "Duplicate key id",
                 field + " lists key id " + keyId + " more than once.");
+    }
+
+    public static ProblemException kemPrekeyRequired() {
+        return new ProblemException(400, KEM_PREKEY_REQUIRED, "Post-quantum prekey required",
+                "A device registration must carry kemLastResortPrekey (ML-KEM-768): clients refuse bundles without one.");
     }
 
     public static ProblemException emptyKeyUpload() {

@@ -14,14 +14,16 @@ final class KeyVerification {
     }
 
     static void verifyRegistration(DeviceKeys keys) {
+        if (keys.kemLastResort() == null) {
+            // Post-quantum is not optional (docs/protocol-crypto.md §3): every bundle must be able to carry a KEM prekey.
+            throw IdentityProblems.kemPrekeyRequired();
+        }
         if (!Ed25519.verify(keys.identityKey(), SignedMessages.agreementKey(keys.agreementKey()),
                 keys.agreementKeySignature())) {
             throw IdentityProblems.invalidSignature("agreementKeySignature");
         }
         verifySignedPrekey(keys.identityKey(), keys.signedPrekey(), "signedPrekey.signature");
-        if (keys.kemLastResort() != null) {
-            verifyKem(keys.identityKey(), keys.kemLastResort(), "kemLastResortPrekey.signature");
-        }
+        verifyKem(keys.identityKey(), keys.kemLastResort(), "kemLastResortPrekey.signature");
     }
 
     static void verifySignedPrekey(byte[] identityKey, Prekeys.Signed prekey, String field) {

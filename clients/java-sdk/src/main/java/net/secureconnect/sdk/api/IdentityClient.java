@@ -41,6 +41,11 @@ public final class IdentityClient {
                 List.copyOf(devices));
     }
 
+    /** {@code DELETE /v1/accounts/{id}/devices/{deviceId}}: removes a device of the caller's account. */
+    public void removeDevice(String accountId, int deviceId) {
+        http.delete(devicePath(accountId, deviceId));
+    }
+
     /** {@code PUT /v1/accounts/{id}/username}; {@link ApiException.Conflict} {@code USERNAME_TAKEN}. */
     public void claimUsername(String accountId, String username) {
         http.put("v1/accounts/" + segment(accountId) + "/username", Map.of("username", username));
@@ -65,35 +70,49 @@ public final class IdentityClient {
     }
 
     /** What the server still holds for this device ({@code GET …/keys}). */
-    public record KeyCounts(int oneTimePrekeys, int kemOneTimePrekeys) {
+    public record KeyCounts(int oneTimePrekeys, int kemOneTimePrekeys, int signedPrekeyId, Integer kemLastResortPrekeyId) {
     }
 
     public KeyCounts keyCounts(String accountId, int deviceId) {
         JsonNode node = http.get(devicePath(accountId, deviceId) + "/keys");
-        return new KeyCounts(node.path("oneTimePrekeys").asInt(), node.path("kemOneTimePrekeys").asInt());
+        return new KeyCounts(node.path("oneTimePrekeys").asInt(), node.path("kemOneTimePrekeys").asInt(),
+                node.path("signedPrekeyId").asInt(), node.hasNonNull("kemLastResortPrekeyId") ? node.get("kemLastResortPrekeyId").asInt() : null);
     }
 
-    /** How many keys of each kind a refill uploaded. */
-    public record Refill(int oneTimePrekeys, int kemOneTimePrekeys) {
+    /** How many keys of each kind a refill uploaded, and whether a rotated signed / last-resort KEM prekey was published. */
+    public record Refill(int oneTimePrekeys, int kemOneTimePrekeys, boolean rotatedPublished) {
+        public Refill(int oneTimePrekeys, int kemOneTimePrekeys) {
+            this(oneTimePrekeys, kemOneTimePrekeys, false);
+        }
+
+        /** Whether the device's keys changed (the caller persists them). */
         public boolean any() {
-            return oneTimePrekeys + kemOneTimePrekeys > 0;
+            return oneTimePrekeys + kemOneTimePrekeys > 0 || rotatedPublished;
         }
     }
 
     /**
-     * Tops each kind of one-time prekey (X25519, ML-KEM-768) up to 100 when fewer than
-     * {@link #REFILL_BELOW} are left on the server. An upload replaces the unclaimed keys of the kinds it
-     * carries, so a low kind gets a full new set of 100 and the other kind is left out. The caller
-     * persists {@code device} afterwards ({@code ProfileStore.localDeviceChanged()}).
+     * Key maintenance, run at registration and then at most once a minute while receiving: rotates the signed
+     * prekey and the last-resort KEM prekey when a week old ({@link LocalDevice#rotateIfDue}), publishes the current
+     * ones when the server holds others (a rotation, or an upload that failed before), and tops each kind of
+     * one-time prekey (X25519, ML-KEM-768) up to 100 when fewer than {@link #REFILL_BELOW} are left on the server.
+     * An upload replaces the unclaimed keys of the kinds it carries, so a low kind gets a full new set of 100 and
+     * the other kind is left out. The caller persists {@code device} afterwards when {@link Refill#any()}
+     * ({@code ProfileStore.localDeviceChanged()}).
      */
     public Refill refillPrekeysIfLow(String accountId, int deviceId, LocalDevice device) {
+        boolean rotated = device.rotateIfDue(System.currentTimeMillis());
         KeyCounts left = keyCounts(accountId, deviceId);
+        boolean serverStale = left.signedPrekeyId() != device.currentSignedPrekey().keyId()
+                || !java.util.Objects.equals(left.kemLastResortPrekeyId(),
+                        device.currentKemLastResortPrekey().map(KemPrekey::keyId).orElse(null));
         List<Map.Entry<Integer, X25519KeyPair>> oneTime = left.oneTimePrekeys() < REFILL_BELOW
                 ? device.generateOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
         List<KemPrekey> kemOneTime = left.kemOneTimePrekeys() < REFILL_BELOW
                 ? device.generateKemOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
-        Refill refill = new Refill(oneTime.size(), kemOneTime.size());
+        Refill refill = new Refill(oneTime.size(), kemOneTime.size(), rotated || serverStale);
         if (refill.any()) {
+            // Always carries the current signed and last-resort KEM prekeys.
             http.put(devicePath(accountId, deviceId) + "/keys", device.keyUploadBody(oneTime, kemOneTime));
         }
         return refill;

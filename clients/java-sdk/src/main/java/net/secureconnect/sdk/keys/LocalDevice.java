@@ -30,8 +30,10 @@ public final class LocalDevice {
     public static final int MAX_KEY_ID = 0xFFFFFF;
     /** One key upload carries at most 100 one-time prekeys (identity-service limit). */
     public static final int ONE_TIME_PREKEYS_PER_UPLOAD = 100;
-    /** Signed prekeys older than the current one are kept this long for messages still in flight. */
+    /** A replaced signed or last-resort KEM prekey is kept this long after its replacement, for setups in flight. */
     public static final long OLD_SIGNED_PREKEY_RETENTION_MILLIS = 30L * 24 * 3600 * 1000;
+    /** The signed prekey and the last-resort KEM prekey are replaced this often (docs/protocol-crypto.md §2). */
+    public static final long ROTATE_EVERY_MILLIS = 7L * 24 * 3600 * 1000;
 
     private final int registrationId;
     private final Ed25519KeyPair identity;
@@ -88,8 +90,7 @@ public final class LocalDevice {
         KemPrekey key = new KemPrekey(keyId, keyPair, Sodium.sign(identity, SignedMessages.kemPrekey(keyPair.publicKey())), nowMillis);
         kemLastResortPrekeys.put(keyId, key);
         currentKemLastResortId = keyId;
-        kemLastResortPrekeys.values().removeIf(k -> k.keyId() != keyId
-                && nowMillis - k.createdAtMillis() > OLD_SIGNED_PREKEY_RETENTION_MILLIS);
+        pruneReplaced(kemLastResortPrekeys, keyId, KemPrekey::createdAtMillis, nowMillis);
         return key;
     }
 
@@ -128,13 +129,52 @@ public final class LocalDevice {
         return Collections.unmodifiableMap(kemOneTimePrekeys);
     }
 
-    /** Makes a new current signed prekey; the old ones stay for {@link #OLD_SIGNED_PREKEY_RETENTION_MILLIS}. */
+    /** Makes a new current signed prekey; replaced ones stay {@link #OLD_SIGNED_PREKEY_RETENTION_MILLIS} after their replacement. */
     public SignedPrekey rotateSignedPrekey(long nowMillis) {
         int next = currentSignedPrekeyId >= MAX_KEY_ID ? 1 : currentSignedPrekeyId + 1;
         addSignedPrekey(next, Sodium.x25519Generate(), nowMillis);
-        signedPrekeys.values().removeIf(k -> k.keyId() != currentSignedPrekeyId
-                && nowMillis - k.createdAtMillis() > OLD_SIGNED_PREKEY_RETENTION_MILLIS);
+        pruneReplaced(signedPrekeys, currentSignedPrekeyId, SignedPrekey::createdAtMillis, nowMillis);
         return signedPrekeys.get(currentSignedPrekeyId);
+    }
+
+    /**
+     * Replaces the signed prekey and the last-resort KEM prekey when they are {@link #ROTATE_EVERY_MILLIS} old,
+     * and deletes replaced ones whose retention ended. Returns whether anything changed (persist and upload).
+     */
+    public boolean rotateIfDue(long nowMillis) {
+        boolean changed = false;
+        if (nowMillis - currentSignedPrekey().createdAtMillis() >= ROTATE_EVERY_MILLIS) {
+            rotateSignedPrekey(nowMillis);
+            changed = true;
+        }
+        KemPrekey kem = currentKemLastResortPrekey().orElse(null);
+        if (kem == null || nowMillis - kem.createdAtMillis() >= ROTATE_EVERY_MILLIS) {
+            int next = kem == null || kem.keyId() >= MAX_KEY_ID ? 1 : kem.keyId() + 1;
+            setKemLastResortPrekey(next, MlKem768.generate(), nowMillis);
+            changed = true;
+        }
+        int before = signedPrekeys.size() + kemLastResortPrekeys.size();
+        pruneReplaced(signedPrekeys, currentSignedPrekeyId, SignedPrekey::createdAtMillis, nowMillis);
+        pruneReplaced(kemLastResortPrekeys, currentKemLastResortId, KemPrekey::createdAtMillis, nowMillis);
+        return changed || signedPrekeys.size() + kemLastResortPrekeys.size() != before;
+    }
+
+    /**
+     * Deletes keys replaced more than the retention ago. A key was replaced when the next newer key was made,
+     * so the retention counts from the successor's creation, not from the key's own (else a key older than the
+     * retention would vanish the moment it is replaced, breaking setups still in flight).
+     */
+    private static <K> void pruneReplaced(TreeMap<Integer, K> keys, Integer currentId,
+                                          java.util.function.ToLongFunction<K> createdAt, long nowMillis) {
+        List<Map.Entry<Integer, K>> byAge = new ArrayList<>(keys.entrySet());
+        byAge.sort(java.util.Comparator.comparingLong(e -> createdAt.applyAsLong(e.getValue())));
+        for (int i = 0; i < byAge.size() - 1; i++) {
+            Map.Entry<Integer, K> key = byAge.get(i);
+            long replacedAt = createdAt.applyAsLong(byAge.get(i + 1).getValue());
+            if (!key.getKey().equals(currentId) && nowMillis - replacedAt > OLD_SIGNED_PREKEY_RETENTION_MILLIS) {
+                keys.remove(key.getKey());
+            }
+        }
     }
 
     /** Makes {@code count} one-time prekeys with fresh ids and returns them (to upload). */
@@ -268,8 +308,18 @@ public final class LocalDevice {
         return body;
     }
 
-    /** This device as a peer sees it in a bundle without post-quantum key (tests and loopback use). */
+    /**
+     * This device as a peer sees it in a bundle (tests and loopback use): with the current last-resort
+     * post-quantum prekey when the device has one (every generated device does).
+     */
     public DeviceBundle bundle(String accountId, int deviceId, Integer oneTimePrekeyId) {
+        return currentKemLastResortPrekey().isPresent()
+                ? bundleWithKem(accountId, deviceId, oneTimePrekeyId, null)
+                : x3dhOnlyBundle(accountId, deviceId, oneTimePrekeyId);
+    }
+
+    /** A bundle without post-quantum prekey (what a downgrading server would serve; refused by clients). */
+    public DeviceBundle x3dhOnlyBundle(String accountId, int deviceId, Integer oneTimePrekeyId) {
         SignedPrekey spk = currentSignedPrekey();
         X25519KeyPair otp = oneTimePrekeyId == null ? null : oneTimePrekeys.get(oneTimePrekeyId);
         return new DeviceBundle(accountId, deviceId, registrationId, identity.publicKey(), agreement.publicKey(),
@@ -282,7 +332,7 @@ public final class LocalDevice {
      * {@code kemOneTimeId} if given, else the current last-resort one.
      */
     public DeviceBundle bundleWithKem(String accountId, int deviceId, Integer oneTimePrekeyId, Integer kemOneTimeId) {
-        DeviceBundle b = bundle(accountId, deviceId, oneTimePrekeyId);
+        DeviceBundle b = x3dhOnlyBundle(accountId, deviceId, oneTimePrekeyId);
         KemPrekey kem = kemOneTimeId != null ? kemOneTimePrekeys.get(kemOneTimeId) : currentKemLastResortPrekey().orElseThrow();
         return new DeviceBundle(b.accountId(), b.deviceId(), b.registrationId(), b.identityKey(), b.agreementKey(),
                 b.agreementKeySignature(), b.signedPrekeyId(), b.signedPrekey(), b.signedPrekeySignature(),

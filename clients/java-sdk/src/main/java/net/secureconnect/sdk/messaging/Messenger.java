@@ -3,14 +3,16 @@ package net.secureconnect.sdk.messaging;
 import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.DeviceBundle;
 import net.secureconnect.sdk.protocol.DuplicateMessageException;
-import net.secureconnect.sdk.protocol.IdentityChangeListener;
 import net.secureconnect.sdk.protocol.KeySource;
 import net.secureconnect.sdk.protocol.MessageContent;
 import net.secureconnect.sdk.protocol.SessionCipher;
 import net.secureconnect.sdk.relay.RelayClient;
 import net.secureconnect.sdk.relay.RelayException;
 import net.secureconnect.sdk.relay.RelayFrames;
+import net.secureconnect.sdk.safety.SafetyNumber;
 import net.secureconnect.sdk.store.ProfileStore;
+import net.secureconnect.sdk.trust.TrustListener;
+import net.secureconnect.sdk.trust.TrustStore;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,16 +51,18 @@ public final class Messenger implements RelayClient.Handler {
     private final SessionCipher cipher;
     private final MessageLog log;
     private final DeviceAddress self;
+    private final TrustListener trustListener;
     private final Object lock = new Object();
     private volatile EnvelopeTransport transport;
     private volatile Listener listener = m -> { };
     /** When the prekey stock was last checked ({@link System#nanoTime()}); null: not yet. */
     private volatile Long lastReplenish;
 
-    public Messenger(ProfileStore store, KeyDirectory directory, IdentityChangeListener identityChanges) {
+    public Messenger(ProfileStore store, KeyDirectory directory, TrustListener trustListener) {
         this.store = store;
         this.directory = directory;
-        this.cipher = new SessionCipher(store, KeySource.RANDOM, identityChanges);
+        this.trustListener = trustListener;
+        this.cipher = new SessionCipher(store, KeySource.RANDOM, trustListener);
         this.log = new MessageLog(store);
         this.self = new DeviceAddress(store.localDevice().accountId()
                 .orElseThrow(() -> new IllegalStateException("this device is not registered")),
@@ -144,25 +148,124 @@ public final class Messenger implements RelayClient.Handler {
         synchronized (lock) {
             List<Integer> devices = log.devices(to);
             if (devices.isEmpty() && !ownAccount) {
-                List<DeviceBundle> bundles = directory.bundles(to);
-                List<Integer> ids = new ArrayList<>();
-                for (DeviceBundle bundle : bundles) {
-                    cipher.startSession(bundle);
-                    ids.add(bundle.address().deviceId());
-                }
-                log.devices(to, ids);
-                devices = ids;
+                devices = firstContact(to);
             }
             List<RelayFrames.OutgoingMessage> messages = new ArrayList<>();
             for (int deviceId : devices) {
                 DeviceAddress target = new DeviceAddress(to, deviceId);
                 if (!cipher.hasSession(target)) {
-                    cipher.startSession(directory.bundle(to, deviceId));
+                    cipher.startSession(bundleOf(to, deviceId));
                 }
                 byte[] body = cipher.encrypt(target, plaintext);
                 messages.add(new RelayFrames.OutgoingMessage(deviceId, body[0] & 0xFF, body));
             }
             return messages;
+        }
+    }
+
+    /** Sessions with every device of an account not written to before (pinned on first use). */
+    private List<Integer> firstContact(String to) {
+        List<Integer> ids = new ArrayList<>();
+        for (DeviceBundle bundle : directory.bundles(to)) {
+            if (!bundle.accountId().equals(to)) {
+                throw new net.secureconnect.sdk.protocol.InvalidMessageException(
+                        "the key directory answered for " + bundle.accountId() + " when asked for " + to);
+            }
+            cipher.startSession(bundle);
+            ids.add(bundle.address().deviceId());
+        }
+        log.devices(to, ids);
+        return ids;
+    }
+
+    /** One device's bundle, refused unless it is the device asked for (a server must not swap addresses). */
+    private DeviceBundle bundleOf(String accountId, int deviceId) {
+        DeviceBundle bundle = directory.bundle(accountId, deviceId);
+        if (!bundle.accountId().equals(accountId) || bundle.deviceId() != deviceId) {
+            throw new net.secureconnect.sdk.protocol.InvalidMessageException("the key directory answered for "
+                    + bundle.address() + " when asked for " + accountId + "/" + deviceId);
+        }
+        return bundle;
+    }
+
+    /**
+     * Makes sure the account's devices are known and pinned: for an account never written to, fetches its
+     * bundles once and pins them (what {@code sc trust} does for a new contact); returns the device ids.
+     */
+    public List<Integer> knownDevices(String accountId) {
+        synchronized (lock) {
+            List<Integer> devices = log.devices(accountId);
+            return devices.isEmpty() && !accountId.equals(self.accountId()) ? firstContact(accountId) : devices;
+        }
+    }
+
+    /**
+     * Compares this account's device list at identity-service with what this device knows: every device it
+     * did not know gets a session (so it is pinned and reported to the {@link TrustListener}, as an own new
+     * device). Returns the devices newly seen.
+     */
+    public List<Integer> checkOwnDevices() {
+        List<Integer> current = directory.ownDevices();
+        synchronized (lock) {
+            List<Integer> added = new ArrayList<>();
+            for (int id : current) {
+                DeviceAddress device = new DeviceAddress(self.accountId(), id);
+                if (id != self.deviceId() && cipher.trust().store().pin(device).filter(p -> p.identityKey() != null).isEmpty()) {
+                    cipher.startSession(bundleOf(self.accountId(), id));
+                    added.add(id);
+                }
+            }
+            log.devices(self.accountId(), current.stream().filter(id -> id != self.deviceId()).toList());
+            return added;
+        }
+    }
+
+    /** The pinning rules and decisions (accept a change, verify) for this device. */
+    public TrustStore trust() {
+        return cipher.trust();
+    }
+
+    /**
+     * Accepts the pending identity changes of an account ({@code sc trust}); sessions with the changed devices
+     * are dropped, so the next send starts new ones. Returns the devices whose key changed.
+     */
+    public List<DeviceAddress> acceptChanges(String accountId) {
+        synchronized (lock) {
+            List<DeviceAddress> changed = cipher.trust().accept(accountId);
+            List<Integer> known = new ArrayList<>(log.devices(accountId));
+            for (DeviceAddress device : changed) {
+                if (!known.contains(device.deviceId())) {
+                    known.add(device.deviceId());
+                }
+            }
+            if (!changed.isEmpty()) {
+                log.devices(accountId, known);
+            }
+            return changed;
+        }
+    }
+
+    /**
+     * The safety number with an account, from pinned keys only and exactly the devices messages are encrypted to
+     * (docs/protocol-crypto.md §6): fetches nothing. {@link IllegalStateException} if nothing is known of the
+     * account yet.
+     */
+    public SafetyNumber safetyNumber(String accountId) {
+        synchronized (lock) {
+            List<Integer> theirDevices = log.devices(accountId);
+            if (theirDevices.isEmpty()) {
+                // Only received from so far: the devices pinned from their setup messages.
+                theirDevices = cipher.trust().pins(accountId).stream().filter(p -> p.identityKey() != null)
+                        .map(p -> p.device().deviceId()).toList();
+            }
+            if (theirDevices.isEmpty()) {
+                throw new IllegalStateException("no keys of " + accountId + " are pinned yet");
+            }
+            TrustStore trust = cipher.trust();
+            List<byte[]> mine = new ArrayList<>();
+            mine.add(store.localDevice().identity().publicKey());
+            mine.addAll(trust.pinnedKeys(self.accountId(), log.devices(self.accountId())));
+            return SafetyNumber.of(self.accountId(), mine, accountId, trust.pinnedKeys(accountId, theirDevices));
         }
     }
 
@@ -175,7 +278,7 @@ public final class Messenger implements RelayClient.Handler {
             }
             for (int missing : e.missingDevices()) {
                 if (!ownAccount || missing != self.deviceId()) {
-                    cipher.startSession(directory.bundle(to, missing));
+                    cipher.startSession(bundleOf(to, missing));
                 }
             }
             log.devices(to, List.copyOf(current));
@@ -238,9 +341,14 @@ public final class Messenger implements RelayClient.Handler {
         } catch (DuplicateMessageException e) {
             return null;
         } catch (RuntimeException e) {
-            // Tampered, replayed setup, unknown prekey, malformed: nothing to show; acked so it is not redelivered forever.
-            LOG.log(Level.WARNING, "dropped undecryptable envelope " + delivery.id() + " from " + delivery.from()
+            // Refused identity, downgrade, tampered, unknown prekey, malformed: acked (it will never decrypt) and
+            // reported, never silently dropped.
+            LOG.log(Level.FINE, "undecryptable envelope " + delivery.id() + " from " + delivery.from()
                     + "/" + delivery.fromDevice() + ": " + e.getMessage());
+            if (delivery.fromDevice() >= 1) {
+                trustListener.undecryptable(new DeviceAddress(delivery.from(), delivery.fromDevice()),
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
             return null;
         }
     }

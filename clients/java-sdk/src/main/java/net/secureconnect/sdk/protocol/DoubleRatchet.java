@@ -21,7 +21,7 @@ public final class DoubleRatchet {
     public static final int MAX_SKIP = 2000;
 
     public static final byte[] ROOT_INFO = Bytes.ascii("SecureConnect Ratchet v1");
-    public static final byte[] MESSAGE_KEY_INFO = Bytes.ascii("SecureConnect MessageKeys v1");
+    public static final byte[] MESSAGE_KEY_INFO = Bytes.ascii("SecureConnect MessageKeys v2");
     private static final byte[] MESSAGE_KEY_CONSTANT = {0x01};
     private static final byte[] CHAIN_KEY_CONSTANT = {0x02};
 
@@ -39,10 +39,13 @@ public final class DoubleRatchet {
         return new byte[][] {Hkdf.hmacSha256(chainKey, CHAIN_KEY_CONSTANT), Hkdf.hmacSha256(chainKey, MESSAGE_KEY_CONSTANT)};
     }
 
-    /** Message key → AEAD key (32) and nonce (24): HKDF(salt = 32 zero bytes, IKM = mk, info = MESSAGE_KEY_INFO, 56). */
-    public static byte[][] messageKeys(byte[] messageKey) {
-        byte[] out = Hkdf.derive(new byte[32], messageKey, MESSAGE_KEY_INFO, 56);
-        return new byte[][] {Arrays.copyOfRange(out, 0, 32), Arrays.copyOfRange(out, 32, 56)};
+    /**
+     * Message key → AEAD key: HKDF(salt = 32 zero bytes, IKM = mk, info = MESSAGE_KEY_INFO, 32). The nonce is
+     * not derived but random per message and sent in the header: a state rolled back (a restored backup) that
+     * re-derives a used message key still never repeats a (key, nonce) pair.
+     */
+    public static byte[] messageKey(byte[] messageKey) {
+        return Hkdf.derive(new byte[32], messageKey, MESSAGE_KEY_INFO, 32);
     }
 
     /** Alice, after X3DH: RatchetInitAlice(SK, SPK_B). */
@@ -67,13 +70,13 @@ public final class DoubleRatchet {
     public record Encrypted(MessageHeader header, byte[] ciphertext) {
     }
 
-    /** RatchetEncrypt: ciphertext = XChaCha20-Poly1305(mk, plaintext, AD ‖ header). */
-    public static Encrypted encrypt(SessionState s, byte[] plaintext) {
+    /** RatchetEncrypt: ciphertext = XChaCha20-Poly1305(key(mk), header.nonce, plaintext, AD ‖ header). */
+    public static Encrypted encrypt(SessionState s, byte[] plaintext, byte[] nonce) {
         if (s.cks == null) {
             throw new IllegalStateException("no sending chain yet: a responder must receive before it sends");
         }
         byte[][] next = kdfChain(s.cks);
-        MessageHeader header = new MessageHeader(s.dhs.publicKey(), s.pn, s.ns);
+        MessageHeader header = new MessageHeader(s.dhs.publicKey(), s.pn, s.ns, nonce);
         byte[] ciphertext = seal(next[1], plaintext, s.associatedData, header);
         s.cks = next[0];
         s.ns++;
@@ -137,7 +140,9 @@ public final class DoubleRatchet {
         if (newRatchetKey && s.dhr != null) {
             s.previousRemoteRatchetKeys.add(s.dhr);
             if (s.previousRemoteRatchetKeys.size() > SessionState.PREVIOUS_RATCHET_KEYS) {
-                s.previousRemoteRatchetKeys.remove(0);
+                // Skipped keys expire with their chain: 8 DH steps later nobody is waiting for those messages.
+                String expired = Bytes.hex(s.previousRemoteRatchetKeys.remove(0)) + "/";
+                s.skipped.keySet().removeIf(skippedId -> skippedId.startsWith(expired));
             }
         }
         s.rk = rk;
@@ -172,14 +177,13 @@ public final class DoubleRatchet {
     }
 
     static byte[] seal(byte[] messageKey, byte[] plaintext, byte[] associatedData, MessageHeader header) {
-        byte[][] keyAndNonce = messageKeys(messageKey);
-        return Sodium.aeadEncrypt(keyAndNonce[0], keyAndNonce[1], plaintext, Bytes.concat(associatedData, header.encode()));
+        return Sodium.aeadEncrypt(messageKey(messageKey), header.nonce(), plaintext, Bytes.concat(associatedData, header.encode()));
     }
 
     static byte[] open(byte[] messageKey, byte[] ciphertext, byte[] associatedData, MessageHeader header) {
-        byte[][] keyAndNonce = messageKeys(messageKey);
+
         try {
-            return Sodium.aeadDecrypt(keyAndNonce[0], keyAndNonce[1], ciphertext, Bytes.concat(associatedData, header.encode()));
+            return Sodium.aeadDecrypt(messageKey(messageKey), header.nonce(), ciphertext, Bytes.concat(associatedData, header.encode()));
         } catch (AuthenticationException e) {
             throw new InvalidMessageException("message does not authenticate", e);
         }

@@ -3,6 +3,7 @@ package net.secureconnect.sdk.protocol;
 import net.secureconnect.sdk.crypto.Bytes;
 import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.trust.IdentityPin;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,8 @@ public final class InMemoryProtocolStore implements ProtocolStore {
     private final LocalDevice device;
     private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
     private final Set<String> baseKeys = new HashSet<>();
+    private final Map<DeviceAddress, IdentityPin> pins = new java.util.TreeMap<>(
+            java.util.Comparator.comparing(DeviceAddress::accountId).thenComparingInt(DeviceAddress::deviceId));
 
     public InMemoryProtocolStore(LocalDevice device) {
         this.device = device;
@@ -48,5 +51,25 @@ public final class InMemoryProtocolStore implements ProtocolStore {
     @Override
     public void rememberBaseKey(byte[] baseKey) {
         baseKeys.add(Bytes.hex(baseKey));
+    }
+
+    @Override
+    public void removeSessionRecord(DeviceAddress address) {
+        sessions.remove(address);
+    }
+
+    @Override
+    public Optional<IdentityPin> pin(DeviceAddress device) {
+        return Optional.ofNullable(pins.get(device));
+    }
+
+    @Override
+    public java.util.List<IdentityPin> pins(String accountId) {
+        return pins.values().stream().filter(p -> p.device().accountId().equals(accountId)).toList();
+    }
+
+    @Override
+    public void storePin(IdentityPin pin) {
+        pins.put(pin.device(), pin);
     }
 }

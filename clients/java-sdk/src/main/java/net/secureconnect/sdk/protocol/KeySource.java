@@ -11,6 +11,11 @@ public interface KeySource {
 
     X25519KeyPair nextX25519();
 
+    /** The random 24-byte AEAD nonce of the next message (docs/protocol-crypto.md §4). */
+    default byte[] nextNonce() {
+        return Sodium.randomBytes(MessageHeader.NONCE_BYTES);
+    }
+
     /** The 32-byte randomness of an ML-KEM encapsulation; null means fresh randomness. */
     default byte[] kemEncapsulationRandomness() {
         return null;

@@ -3,6 +3,9 @@ package net.secureconnect.sdk.protocol;
 import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.LocalDevice;
 
+import net.secureconnect.sdk.trust.IdentityPin;
+
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,7 +42,19 @@ public interface ProtocolStore {
         storeSessionRecord(address, record);
     }
 
+    /** Drops every session with a device (its pinned identity was replaced). */
+    void removeSessionRecord(DeviceAddress address);
+
     boolean isBaseKeyKnown(byte[] baseKey);
 
     void rememberBaseKey(byte[] baseKey);
+
+    /** The pin of a peer device (docs/protocol-crypto.md §10). */
+    Optional<IdentityPin> pin(DeviceAddress device);
+
+    /** Every pin of an account's devices, by device id. */
+    List<IdentityPin> pins(String accountId);
+
+    /** Stores (replaces) a pin, persisting it. */
+    void storePin(IdentityPin pin);
 }

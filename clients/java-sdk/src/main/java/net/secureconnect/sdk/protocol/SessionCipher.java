@@ -7,71 +7,87 @@ import net.secureconnect.sdk.keys.DeviceBundle;
 import net.secureconnect.sdk.keys.InvalidSignatureException;
 import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.keys.SignedMessages;
+import net.secureconnect.sdk.trust.TrustListener;
+import net.secureconnect.sdk.trust.TrustStore;
+import net.secureconnect.sdk.trust.UntrustedIdentityException;
 
 
 /**
- * Encrypts and decrypts for peer devices: one session per {@link DeviceAddress}, set up by X3DH from a
- * bundle (initiator) or from a prekey message (responder), then the Double Ratchet. Not thread-safe:
+ * Encrypts and decrypts for peer devices: one session per {@link DeviceAddress}, set up by PQXDH from a
+ * bundle (initiator) or from a prekey message (responder), then the Double Ratchet. Every identity key is
+ * checked against its pin ({@link TrustStore}) before a session is created or used. Not thread-safe:
  * one instance per local device, used from one thread at a time (the store is not locked).
  */
 public final class SessionCipher {
 
     private final ProtocolStore store;
     private final KeySource keys;
-    private final IdentityChangeListener identityChanges;
+    private final TrustStore trust;
 
     public SessionCipher(ProtocolStore store) {
-        this(store, KeySource.RANDOM, IdentityChangeListener.NONE);
+        this(store, KeySource.RANDOM, TrustListener.NONE);
     }
 
     public SessionCipher(ProtocolStore store, KeySource keys) {
-        this(store, keys, IdentityChangeListener.NONE);
+        this(store, keys, TrustListener.NONE);
     }
 
-    public SessionCipher(ProtocolStore store, KeySource keys, IdentityChangeListener identityChanges) {
+    public SessionCipher(ProtocolStore store, KeySource keys, TrustListener trustListener) {
         this.store = store;
         this.keys = keys;
-        this.identityChanges = identityChanges;
+        this.trust = new TrustStore(store, trustListener);
     }
 
-    private void noticeIdentity(DeviceAddress peer, byte[] identityKey) {
-        store.session(peer).map(SessionState::remoteIdentityKey)
-                .filter(previous -> !java.util.Arrays.equals(previous, identityKey))
-                .ifPresent(previous -> identityChanges.identityChanged(peer, previous, identityKey.clone()));
-    }
-
+    /** Whether a usable (PQXDH) current session with the device exists; else {@link #startSession} first. */
     public boolean hasSession(DeviceAddress peer) {
-        return store.session(peer).isPresent();
+        return store.session(peer).filter(s -> s.pq).isPresent();
     }
 
     public ProtocolStore store() {
         return store;
     }
 
+    /** The pinning rules applied by this cipher (accept changes, verify, pinned keys for safety numbers). */
+    public TrustStore trust() {
+        return trust;
+    }
+
     /**
-     * Runs X3DH against a peer's bundle (signatures verified here, {@link InvalidSignatureException}
-     * otherwise) and stores the new session, replacing any earlier one with that device.
+     * Runs PQXDH against a peer's bundle and stores the new session, replacing any earlier one with that
+     * device. Refusals, with nothing stored: {@link InvalidSignatureException} (a signature of the bundle does
+     * not verify), {@link MissingPostQuantumKeyException} (no ML-KEM-768 prekey), {@link UntrustedIdentityException}
+     * (identity key differs from the pin, or a new device of a verified contact).
      */
     public SessionState startSession(DeviceBundle bundle) {
         DeviceBundle peer = bundle.verified();
+        if (peer.kemPrekey() == null) {
+            throw new MissingPostQuantumKeyException(peer.address());
+        }
+        TrustStore.Decision decision = trust.check(peer.address(), peer.identityKey());
         LocalDevice self = store.localDevice();
         X3dh.Initiation x3dh = X3dh.initiate(self, peer, keys.nextX25519(), keys.kemEncapsulationRandomness());
         SessionState session = DoubleRatchet.initAlice(x3dh.sharedSecret(), peer.signedPrekey(), keys.nextX25519());
         session.associatedData = x3dh.associatedData();
         session.remoteIdentityKey = peer.identityKey().clone();
         session.baseKey = x3dh.ephemeral().publicKey().clone();
+        session.pq = true;
         session.pendingPrekey = new SessionState.PendingPrekey(x3dh.signedPrekeyId(), x3dh.oneTimePrekeyId(), x3dh.kem());
-        noticeIdentity(peer.address(), peer.identityKey());
+        trust.commit(decision);
         store.storeSession(peer.address(), session);
         return session;
     }
 
-    /** Encrypts for a device with which a session exists ({@link IllegalStateException} otherwise). */
+    /**
+     * Encrypts for a device with which a usable session exists ({@link IllegalStateException} otherwise); the
+     * session's identity key is checked against the pin first ({@link UntrustedIdentityException}).
+     */
     public byte[] encrypt(DeviceAddress peer, byte[] plaintext) {
-        SessionRecord record = store.sessionRecord(peer)
-                .orElseThrow(() -> new IllegalStateException("no session with " + peer));
+        SessionRecord record = store.sessionRecord(peer).filter(r -> r.current().pq)
+                .orElseThrow(() -> new IllegalStateException("no post-quantum session with " + peer));
         SessionState session = record.current();
-        DoubleRatchet.Encrypted encrypted = DoubleRatchet.encrypt(session, plaintext);
+        // Sessions made before pinning existed get their key pinned here (first use); a mismatch refuses.
+        trust.checkAndPin(peer, session.remoteIdentityKey);
+        DoubleRatchet.Encrypted encrypted = DoubleRatchet.encrypt(session, plaintext, keys.nextNonce());
         store.storeSessionRecord(peer, record);
         if (session.pendingPrekey == null) {
             return new WireMessage.Ratchet(encrypted.header(), encrypted.ciphertext()).encode();
@@ -92,11 +108,19 @@ public final class SessionCipher {
     public byte[] decrypt(DeviceAddress peer, byte[] message) {
         WireMessage wire = WireMessage.decode(message);
         if (wire instanceof WireMessage.Prekey setup) {
+            if (setup.kem() == null) {
+                throw new DowngradeException("session setup from " + peer + " without post-quantum protection (X3DH) refused");
+            }
             return decryptSetup(peer, setup);
         }
         SessionRecord record = store.sessionRecord(peer)
                 .orElseThrow(() -> new InvalidMessageException("no session with " + peer));
-        return decryptInRecord(peer, record, record.all(), wire);
+        // An X3DH session (old state file) is never tried, so it can never become current again.
+        java.util.List<SessionState> candidates = record.all().stream().filter(s -> s.pq).toList();
+        if (candidates.isEmpty()) {
+            throw new InvalidMessageException("no post-quantum session with " + peer);
+        }
+        return decryptInRecord(peer, record, candidates, wire);
     }
 
     /**
@@ -125,7 +149,7 @@ public final class SessionCipher {
 
     private byte[] decryptSetup(DeviceAddress peer, WireMessage.Prekey setup) {
         var record = store.sessionRecord(peer);
-        var existing = record.flatMap(r -> r.withBaseKey(setup.baseKey()));
+        var existing = record.flatMap(r -> r.withBaseKey(setup.baseKey())).filter(s -> s.pq);
         if (existing.isPresent()) {
             // A later message of a session already set up (the initiator repeats the X3DH fields until it hears back).
             return decryptInRecord(peer, record.get(), java.util.List.of(existing.get()), setup);
@@ -137,6 +161,7 @@ public final class SessionCipher {
                 setup.agreementKeySignature())) {
             throw new InvalidSignatureException("agreement key of " + peer + " not signed by its identity key");
         }
+        TrustStore.Decision decision = trust.check(peer, setup.identityKey());
         LocalDevice self = store.localDevice();
         var signedPrekey = self.signedPrekey(setup.signedPrekeyId())
                 .orElseThrow(() -> new InvalidMessageException("unknown signed prekey " + setup.signedPrekeyId()));
@@ -156,6 +181,7 @@ public final class SessionCipher {
                 self.identity().publicKey(), self.agreement().publicKey());
         session.remoteIdentityKey = setup.identityKey().clone();
         session.baseKey = setup.baseKey().clone();
+        session.pq = true;
         byte[] plaintext = DoubleRatchet.decrypt(session, setup.header(), setup.ciphertext(), keys);
 
         // Authenticated: now commit (one-time prekey gone, base key remembered, session stored).
@@ -172,7 +198,7 @@ public final class SessionCipher {
             store.localDeviceChanged();
         }
         store.rememberBaseKey(setup.baseKey());
-        noticeIdentity(peer, setup.identityKey());
+        trust.commit(decision);
         store.storeSession(peer, session);
         return plaintext;
     }

@@ -38,6 +38,8 @@ public final class SessionState {
     byte[] remoteIdentityKey;
     /** EK_A of the X3DH run that made this session: recognises a re-delivered setup message. */
     byte[] baseKey;
+    /** Set up by PQXDH; a session without it (an X3DH one from an old state file) is never used (§5.2). */
+    boolean pq;
     /** Initiator only, until the first reply: the X3DH fields every outgoing message must repeat. */
     PendingPrekey pendingPrekey;
 
@@ -50,6 +52,11 @@ public final class SessionState {
     }
 
     SessionState() {
+    }
+
+    /** Whether this session was set up with PQXDH (only such sessions are used). */
+    public boolean postQuantum() {
+        return pq;
     }
 
     public byte[] remoteIdentityKey() {
@@ -103,6 +110,7 @@ public final class SessionState {
         node.put("associatedData", Bytes.base64(associatedData));
         node.put("remoteIdentityKey", Bytes.base64(remoteIdentityKey));
         node.put("baseKey", Bytes.base64(baseKey));
+        node.put("pq", pq);
         if (pendingPrekey != null) {
             ObjectNode pending = node.putObject("pendingPrekey");
             pending.put("signedPrekeyId", pendingPrekey.signedPrekeyId());
@@ -133,6 +141,7 @@ public final class SessionState {
         s.associatedData = Bytes.base64(node.path("associatedData").asText(), 128);
         s.remoteIdentityKey = Bytes.base64(node.path("remoteIdentityKey").asText(), 32);
         s.baseKey = Bytes.base64(node.path("baseKey").asText(), 32);
+        s.pq = node.path("pq").asBoolean(false);
         JsonNode pending = node.get("pendingPrekey");
         if (pending != null) {
             X3dh.KemUse kem = pending.has("kemCiphertext")

@@ -7,11 +7,11 @@ import java.util.Arrays;
 /**
  * The bytes of one encrypted message for one device (docs/protocol-crypto.md §5):
  * <pre>
- * ratchet message:  0x01 ‖ header (40) ‖ ciphertext
+ * ratchet message:  0x01 ‖ header (64) ‖ ciphertext
  * prekey message:   0x02 ‖ IK_A (32) ‖ AK_A (32) ‖ sig_A(AK_A) (64) ‖ EK_A (32) ‖ spkId (u32)
- *                        ‖ opkId (u32, 0xFFFFFFFF = none) ‖ header (40) ‖ ciphertext
+ *                        ‖ opkId (u32, 0xFFFFFFFF = none) ‖ header (64) ‖ ciphertext
  * pqxdh message:    0x03 ‖ the prekey fields above ‖ kemKind (1: 0 one-time, 1 last-resort) ‖ kemId (u32)
- *                        ‖ ML-KEM-768 ciphertext (1088) ‖ header (40) ‖ ciphertext
+ *                        ‖ ML-KEM-768 ciphertext (1088) ‖ header (64) ‖ ciphertext
  * </pre>
  */
 public sealed interface WireMessage {

@@ -11,6 +11,7 @@ import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.LocalDevice;
 import net.secureconnect.sdk.protocol.ProtocolStore;
 import net.secureconnect.sdk.protocol.SessionRecord;
+import net.secureconnect.sdk.trust.IdentityPin;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,18 +49,24 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     public static final int MAX_BASE_KEYS = 10_000;
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PINS_FILE = "pins.bin";
 
     private final Path dir;
     private final byte[] key;
+    /** Keys the session file names (derived from the profile key; wiped on close). */
+    private final byte[] fileNameKey;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LocalDevice device;
     private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
     private final LinkedHashSet<String> baseKeys = new LinkedHashSet<>();
+    private final Map<DeviceAddress, IdentityPin> pins = new java.util.TreeMap<>(
+            java.util.Comparator.comparing(DeviceAddress::accountId).thenComparingInt(DeviceAddress::deviceId));
 
     private ProfileStore(Path dir, byte[] key, FileChannel lockChannel, FileLock lock, LocalDevice device) {
         this.dir = dir;
         this.key = key;
+        this.fileNameKey = net.secureconnect.sdk.crypto.Hkdf.derive(new byte[32], key, Bytes.ascii("SecureConnect file names v1"), 32);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.device = device;
@@ -77,7 +84,8 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             throw new StateStoreException("profile '" + profile + "' already exists");
         }
         try {
-            Files.createDirectories(dir.resolve("sessions"));
+            createPrivateDirectory(dir);
+            createPrivateDirectory(dir.resolve("sessions"));
         } catch (IOException e) {
             throw new StateStoreException("cannot create " + dir, e);
         }
@@ -143,6 +151,12 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             for (JsonNode baseKey : store.readEncrypted("basekeys.bin").path("baseKeys")) {
                 store.baseKeys.add(baseKey.asText());
             }
+            if (Files.exists(dir.resolve(PINS_FILE))) {
+                for (JsonNode pin : store.readEncrypted(PINS_FILE).path("pins")) {
+                    IdentityPin p = IdentityPin.fromJson(pin);
+                    store.pins.put(p.device(), p);
+                }
+            }
             return store;
         } catch (RuntimeException e) {
             partial.close();
@@ -152,7 +166,10 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     private static ProfileStore locked(Path dir, byte[] key, LocalDevice device) {
         try {
-            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = POSIX
+                    ? FileChannel.open(dir.resolve("lock"), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PRIVATE_FILE))
+                    : FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -224,6 +241,44 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         writeBaseKeys();
     }
 
+    @Override
+    public void removeSessionRecord(DeviceAddress address) {
+        try {
+            Files.deleteIfExists(dir.resolve(sessionFile(address)));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot delete the session with " + address, e);
+        }
+        sessions.remove(address);
+    }
+
+    @Override
+    public Optional<IdentityPin> pin(DeviceAddress device) {
+        return Optional.ofNullable(pins.get(device));
+    }
+
+    @Override
+    public java.util.List<IdentityPin> pins(String accountId) {
+        return pins.values().stream().filter(p -> p.device().accountId().equals(accountId)).toList();
+    }
+
+    @Override
+    public void storePin(IdentityPin pin) {
+        IdentityPin before = pins.put(pin.device(), pin);
+        try {
+            ObjectNode node = JSON.createObjectNode();
+            ArrayNode list = node.putArray("pins");
+            pins.values().forEach(p -> list.add(p.toJson()));
+            writeEncrypted(PINS_FILE, node);
+        } catch (RuntimeException e) {
+            if (before == null) {
+                pins.remove(pin.device());
+            } else {
+                pins.put(pin.device(), before);
+            }
+            throw e;
+        }
+    }
+
     public Path directory() {
         return dir;
     }
@@ -246,7 +301,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     public void writeDocument(String name, JsonNode content) {
         String file = documentFile(name);
         try {
-            Files.createDirectories(dir.resolve("data"));
+            createPrivateDirectory(dir.resolve("data"));
         } catch (IOException e) {
             throw new StateStoreException("cannot create " + dir.resolve("data"), e);
         }
@@ -272,6 +327,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     @Override
     public void close() {
         Arrays.fill(key, (byte) 0);
+        Arrays.fill(fileNameKey, (byte) 0);
         try {
             if (lock != null) {
                 lock.release();
@@ -284,16 +340,32 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     // ---- files ----
 
-    static String sessionFile(DeviceAddress address) {
+    /**
+     * A session's file name does not reveal the contact: {@code sessions/<hex(HMAC(N, UTF-8(accountId) ‖ 0x00 ‖
+     * u32(deviceId)))[0..32)>.bin} with N = HKDF(salt = 32 zero bytes, K, "SecureConnect file names v1", 32).
+     */
+    String sessionFile(DeviceAddress address) {
+        byte[] mac = net.secureconnect.sdk.crypto.Hkdf.hmacSha256(fileNameKey, Bytes.concat(
+                address.accountId().getBytes(StandardCharsets.UTF_8), new byte[] {0}, Bytes.u32(address.deviceId())));
+        return "sessions/" + Bytes.hex(mac).substring(0, 32) + ".bin";
+    }
+
+    /** The name format before issue 15 (hex of the account id): such files are renamed when the profile opens. */
+    static String legacySessionFile(DeviceAddress address) {
         return "sessions/" + Bytes.hex(address.accountId().getBytes(StandardCharsets.UTF_8)) + "." + address.deviceId() + ".bin";
     }
 
     private void loadSessions() {
         try (var files = Files.list(dir.resolve("sessions"))) {
-            for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".bin"))::iterator) {
-                JsonNode node = readEncrypted("sessions/" + file.getFileName());
+            // Listed first: a legacy file renamed below adds a file to this folder.
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
+                String name = "sessions/" + file.getFileName();
+                JsonNode node = readEncrypted(name);
                 DeviceAddress address = new DeviceAddress(node.path("accountId").asText(), node.path("deviceId").asInt());
-                if (!sessionFile(address).equals("sessions/" + file.getFileName())) {
+                if (name.equals(legacySessionFile(address))) {
+                    writeEncrypted(sessionFile(address), node); // rename to a name that hides the contact
+                    Files.delete(file);
+                } else if (!sessionFile(address).equals(name)) {
                     throw new StateStoreException("session file " + file.getFileName() + " names another device");
                 }
                 sessions.put(address, SessionRecord.fromJson(node.path("record")));
@@ -354,7 +426,10 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     static void atomicWrite(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + Bytes.hex(Sodium.randomBytes(6)));
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = POSIX
+                    ? FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PRIVATE_FILE))
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -373,6 +448,21 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** Only the owner reads the profile (0700 folders, 0600 files): file sizes and times are metadata too. */
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_FILE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_DIRECTORY =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+
+    /** Creates the folder (and its parents) if needed and makes it 0700 on POSIX systems. */
+    static void createPrivateDirectory(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        if (POSIX) {
+            Files.setPosixFilePermissions(folder, PRIVATE_DIRECTORY);
         }
     }
 

@@ -25,8 +25,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -97,9 +95,8 @@ public final class TestVectors {
         ArrayNode steps = chain.putArray("steps");
         for (int i = 0; i < 3; i++) {
             byte[][] next = DoubleRatchet.kdfChain(ck);
-            byte[][] aead = DoubleRatchet.messageKeys(next[1]);
             steps.addObject().put("messageKey", Bytes.hex(next[1])).put("nextChainKey", Bytes.hex(next[0]))
-                    .put("aeadKey", Bytes.hex(aead[0])).put("aeadNonce", Bytes.hex(aead[1]));
+                    .put("aeadKey", Bytes.hex(DoubleRatchet.messageKey(next[1])));
             ck = next[0];
         }
         return root;
@@ -148,7 +145,7 @@ public final class TestVectors {
                 bob.identity().publicKey(), bob.agreement().publicKey())));
 
         // PQXDH: the same keys plus Bob's ML-KEM-768 prekey (seed d ‖ z) and a fixed encapsulation message m.
-        byte[] kemSeed = Bytes.concat(fixedKey("bob kem prekey d"), fixedKey("bob kem prekey z"));
+        byte[] kemSeed = bobKemSeed();
         MlKem768.KeyPair kem = MlKem768.fromSeed(kemSeed);
         byte[] m = fixedKey("alice kem encapsulation");
         MlKem768.Encapsulation encapsulation = MlKem768.encapsulate(kem.publicKey(), m);
@@ -188,14 +185,39 @@ public final class TestVectors {
 
     // ---- ratchet.json ----
 
-    /** A fixed sequence of X25519 key pairs, SHA-256("SecureConnect test vector <prefix> <i>"). */
+    /**
+     * A fixed sequence of X25519 key pairs, SHA-256("SecureConnect test vector <prefix> <i>"), and of message
+     * nonces, the first 24 bytes of SHA-256("SecureConnect test vector <prefix> nonce <i>").
+     */
     public static KeySource fixedKeys(String prefix) {
-        Deque<Integer> counter = new ArrayDeque<>(List.of(0));
-        return () -> {
-            int i = counter.pop();
-            counter.push(i + 1);
-            return Sodium.x25519FromPrivate(fixedKey(prefix + " " + i));
+        return fixedKeys(prefix, null);
+    }
+
+    /** The same with a fixed ML-KEM encapsulation randomness m (PQXDH setup); null: random. */
+    public static KeySource fixedKeys(String prefix, byte[] kemRandomness) {
+        int[] keyCounter = {0};
+        int[] nonceCounter = {0};
+        return new KeySource() {
+            @Override
+            public X25519KeyPair nextX25519() {
+                return Sodium.x25519FromPrivate(fixedKey(prefix + " " + keyCounter[0]++));
+            }
+
+            @Override
+            public byte[] nextNonce() {
+                return java.util.Arrays.copyOf(fixedKey(prefix + " nonce " + nonceCounter[0]++), 24);
+            }
+
+            @Override
+            public byte[] kemEncapsulationRandomness() {
+                return kemRandomness == null ? null : kemRandomness.clone();
+            }
         };
+    }
+
+    /** Bob's ML-KEM-768 last-resort prekey (id 3) of x3dh.json's "pqxdh": seed d ‖ z. */
+    public static byte[] bobKemSeed() {
+        return Bytes.concat(fixedKey("bob kem prekey d"), fixedKey("bob kem prekey z"));
     }
 
     /** The conversation of ratchet.json: A→B twice (prekey messages), B→A, A→B (first ratchet steps). */
@@ -208,20 +230,28 @@ public final class TestVectors {
         LocalDevice aliceDevice = alice();
         LocalDevice bobDevice = bob();
         X25519KeyPair opk = bobOneTimePrekey();
+        bobDevice.setKemLastResortPrekey(3, MlKem768.fromSeed(bobKemSeed()), FIXED_TIME);
         InMemoryProtocolStore bobStore = new InMemoryProtocolStore(bobDevice);
         bobDevice.addOneTimePrekey(7, opk);
-        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(aliceDevice), fixedKeys("alice ratchet"));
+        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(aliceDevice),
+                fixedKeys("alice ratchet", fixedKey("alice kem encapsulation")));
         SessionCipher bob = new SessionCipher(bobStore, fixedKeys("bob ratchet"));
         DeviceAddress aliceAddress = new DeviceAddress("alice", 1);
         DeviceAddress bobAddress = new DeviceAddress("bob", 1);
-        alice.startSession(withOneTime(bobDevice.bundle("bob", 1, null), 7, opk.publicKey()));
+        alice.startSession(bobDevice.bundle("bob", 1, 7));
 
         ObjectNode root = JSON.createObjectNode();
-        root.put("description", "First Double Ratchet steps after x3dh.json (with Bob's one-time prekey 7). Alice's"
-                + " ephemeral and ratchet keys are 'alice ratchet 0', 'alice ratchet 1', ...; Bob's 'bob ratchet 0', ...:"
-                + " private key = SHA-256(\"SecureConnect test vector \" + name). Messages are the full wire bytes.");
+        root.put("description", "First Double Ratchet steps after a PQXDH setup with the keys of x3dh.json (Bob's one-time"
+                + " prekey 7 and his last-resort ML-KEM-768 prekey 3 of 'pqxdh', encapsulated with its"
+                + " 'encapsulationRandomness'). Alice's ephemeral and ratchet keys are 'alice ratchet 0', 'alice ratchet 1', ...;"
+                + " Bob's 'bob ratchet 0', ...: private key = SHA-256(\"SecureConnect test vector \" + name); the n-th message"
+                + " nonce a side draws is the first 24 bytes of SHA-256(\"SecureConnect test vector \" + prefix + \" nonce \" + n)."
+                + " Messages are the full wire bytes. 'refused' are messages a receiver must refuse, each at the given"
+                + " point of the conversation (after the first 'after' messages were received), changing nothing."
+                + " 'outOfOrderToBob': indexes of messages to Bob in the order a fresh Bob must decrypt them (skipped keys).");
         root.put("aliceKeyPrefix", "alice ratchet").put("bobKeyPrefix", "bob ratchet");
         ArrayNode messages = root.putArray("messages");
+        List<byte[]> wires = new java.util.ArrayList<>();
         for (String[] step : CONVERSATION) {
             boolean fromAlice = step[0].equals("alice");
             byte[] plaintext = step[1].getBytes(StandardCharsets.UTF_8);
@@ -230,8 +260,34 @@ public final class TestVectors {
             if (!java.util.Arrays.equals(plaintext, decrypted)) {
                 throw new IllegalStateException("vector does not round-trip");
             }
+            wires.add(wire);
             messages.addObject().put("from", step[0]).put("plaintext", step[1]).put("wire", Bytes.hex(wire));
         }
+        // Out of order: a receiver given only Alice's messages, the second before the first (the first is then
+        // read with a skipped key), must read them all; Bob's replies are not needed to decrypt them in this order.
+        ArrayNode outOfOrder = root.putArray("outOfOrderToBob");
+        outOfOrder.add(1).add(0);
+        ArrayNode refused = root.putArray("refused");
+        byte[] first = wires.get(0);
+        // A downgrade: the first message with its KEM part (kind, id, ciphertext) cut out and typed 0x02 (X3DH).
+        int kemStart = 1 + 168;
+        int kemEnd = kemStart + 1 + 4 + MlKem768.CIPHERTEXT_BYTES;
+        byte[] downgraded = Bytes.concat(new byte[] {0x02}, java.util.Arrays.copyOfRange(first, 1, kemStart),
+                java.util.Arrays.copyOfRange(first, kemEnd, first.length));
+        refused.addObject().put("name", "x3dh-setup-refused").put("to", "bob").put("after", 0)
+                .put("expect", "downgrade").put("wire", Bytes.hex(downgraded));
+        byte[] badTag = first.clone();
+        badTag[badTag.length - 1] ^= 1;
+        refused.addObject().put("name", "bad-tag").put("to", "bob").put("after", 0)
+                .put("expect", "invalid").put("wire", Bytes.hex(badTag));
+        byte[] badSignature = first.clone();
+        badSignature[1 + 64 + 10] ^= 1; // inside agreementKeySignature_A
+        refused.addObject().put("name", "bad-agreement-key-signature").put("to", "bob").put("after", 0)
+                .put("expect", "invalid").put("wire", Bytes.hex(badSignature));
+        refused.addObject().put("name", "duplicate").put("to", "bob").put("after", 2)
+                .put("expect", "duplicate").put("wire", Bytes.hex(wires.get(1)));
+        refused.addObject().put("name", "truncated").put("to", "bob").put("after", 0)
+                .put("expect", "invalid").put("wire", Bytes.hex(java.util.Arrays.copyOf(first, 100)));
         return root;
     }
 

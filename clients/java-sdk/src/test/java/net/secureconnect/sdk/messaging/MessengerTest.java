@@ -3,7 +3,8 @@ package net.secureconnect.sdk.messaging;
 import net.secureconnect.sdk.keys.DeviceAddress;
 import net.secureconnect.sdk.keys.DeviceBundle;
 import net.secureconnect.sdk.keys.LocalDevice;
-import net.secureconnect.sdk.protocol.IdentityChangeListener;
+import net.secureconnect.sdk.trust.TrustListener;
+import net.secureconnect.sdk.trust.UntrustedIdentityException;
 import net.secureconnect.sdk.protocol.MessageContent;
 import net.secureconnect.sdk.relay.RelayException;
 import net.secureconnect.sdk.relay.RelayFrames;
@@ -166,10 +167,111 @@ class MessengerTest {
         stores.remove(bob.store);
         ProfileStore reopened = ProfileStore.open(root, "bob-1", PASSPHRASE);
         stores.add(reopened);
-        Messenger again = new Messenger(reopened, relay.directory("bob"), IdentityChangeListener.NONE);
+        Messenger again = new Messenger(reopened, relay.directory("bob"), TrustListener.NONE);
         again.transport(relay.transport(bob.address));
         again.delivered(first); // a re-delivery after the restart
         assertEquals(List.of("kept"), again.history("alice").stream().map(StoredMessage::text).toList());
+    }
+
+    // ---- a compromised server (issue 15) ----
+
+    /** What a TrustListener was told, and how many sends the relay had accepted at that moment. */
+    private final class Seen implements TrustListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void deviceAdded(DeviceAddress device, byte[] identityKey, boolean ownAccount, boolean accepted) {
+            events.add((ownAccount ? "own-device-added " : "device-added ") + device + " accepted=" + accepted
+                    + " sendsAcceptedSoFar=" + relay.accepted.size());
+        }
+
+        @Override
+        public void identityRefused(UntrustedIdentityException refusal) {
+            events.add("refused " + refusal.device() + " " + refusal.reason());
+        }
+
+        @Override
+        public void undecryptable(DeviceAddress from, String reason) {
+            events.add("undecryptable " + from + ": " + reason);
+        }
+    }
+
+    @Test
+    void aDeviceInjectedIntoAContactsAccountIsReportedBeforeTheFirstMessageToItAndRefusedOnceVerified() {
+        Seen seen = new Seen();
+        Client alice = client("alice", 1, seen);
+        client("bob", 1);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+        assertEquals(List.of(), seen.events, "first contact: trust on first use, nothing to report");
+
+        client("bob", 2); // the server adds a device to bob's account
+        alice.messenger.send("bob", MessageContent.text("two"));
+        assertEquals(List.of("device-added bob/2 accepted=true sendsAcceptedSoFar=1"), seen.events,
+                "reported before the send that first encrypts to it was accepted");
+
+        alice.messenger.trust().verify("bob");
+        client("bob", 3);
+        UntrustedIdentityException refused = assertThrows(UntrustedIdentityException.class,
+                () -> alice.messenger.send("bob", MessageContent.text("three")));
+        assertEquals(UntrustedIdentityException.Reason.NEW_DEVICE_OF_VERIFIED_CONTACT, refused.reason());
+        assertEquals(8L, relay.credits.get("alice"), "nothing sent, nothing charged");
+        assertTrue(relay.queue(new DeviceAddress("bob", 3)).isEmpty());
+    }
+
+    @Test
+    void aDeviceInjectedIntoOnesOwnAccountIsReportedWithItsFingerprint() {
+        Seen seen = new Seen();
+        Client alice = client("alice", 1, seen);
+        client("bob", 1);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+        LocalDevice ghost = LocalDevice.generate();
+        relay.devices.put(new DeviceAddress("alice", 2), ghost); // the server registers a device on alice's account
+        assertEquals(List.of(2), alice.messenger.checkOwnDevices());
+        assertEquals(List.of("own-device-added alice/2 accepted=true sendsAcceptedSoFar=1"), seen.events);
+        assertEquals(List.of(), alice.messenger.checkOwnDevices(), "reported once");
+    }
+
+    @Test
+    void aSubstitutedKeyOnAForcedRefetchIsRefusedAndNothingIsCharged() {
+        Seen seen = new Seen();
+        Client alice = client("alice", 1, seen);
+        Client bob = client("bob", 1);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+        String before = alice.messenger.safetyNumber("bob").digits();
+
+        LocalDevice mallory = LocalDevice.generate();
+        relay.devices.put(bob.address, mallory);            // the directory now serves mallory's key as bob/1
+        relay.claimMissing.add(bob.address);                 // and the relay pretends bob/1 needs a new session
+        assertThrows(UntrustedIdentityException.class, () -> alice.messenger.send("bob", MessageContent.text("two")));
+        assertEquals(List.of("refused bob/1 IDENTITY_CHANGED"), seen.events);
+        assertEquals(9L, relay.credits.get("alice"));
+        assertEquals(before, alice.messenger.safetyNumber("bob").digits(), "the safety number is over the pinned key, not the server's");
+    }
+
+    @Test
+    void aForgedSetupMessageIsReportedAsUndecryptableNotDropped() {
+        Seen bobSees = new Seen();
+        Client alice = client("alice", 1);
+        Client bob = client("bob", 1, bobSees);
+        relay.credits.put("alice", 10L);
+        alice.messenger.send("bob", MessageContent.text("real"));
+        relay.deliverAll(bob, false);
+        // The relay forges a setup message "from alice/1" with its own identity key.
+        LocalDevice forger = LocalDevice.generate();
+        net.secureconnect.sdk.protocol.SessionCipher forging = new net.secureconnect.sdk.protocol.SessionCipher(
+                new net.secureconnect.sdk.protocol.InMemoryProtocolStore(forger));
+        forging.startSession(relay.devices.get(bob.address).bundle("bob", 1, null));
+        byte[] forged = forging.encrypt(bob.address, MessageContent.text("I am alice").encode());
+        bob.messenger.delivered(new RelayFrames.Delivery("ack-x", "forged-1", "alice", 1, "3",
+                forged, "2026-11-26T12:00:00Z", "message"));
+        assertEquals(List.of("real"), bob.messenger.history("alice").stream().map(StoredMessage::text).toList());
+        assertEquals(2, bobSees.events.size(), bobSees.events.toString());
+        assertEquals("refused alice/1 IDENTITY_CHANGED", bobSees.events.get(0));
+        assertTrue(bobSees.events.get(1).startsWith("undecryptable alice/1: the identity key of alice device 1 changed"),
+                bobSees.events.get(1));
     }
 
     // ---- fixtures ----
@@ -178,6 +280,10 @@ class MessengerTest {
     }
 
     private Client client(String account, int deviceId) {
+        return client(account, deviceId, TrustListener.NONE);
+    }
+
+    private Client client(String account, int deviceId, TrustListener listener) {
         LocalDevice device = LocalDevice.generate();
         device.generateOneTimePrekeys(5);
         device.registered(account, deviceId);
@@ -185,7 +291,7 @@ class MessengerTest {
         stores.add(store);
         DeviceAddress address = new DeviceAddress(account, deviceId);
         relay.devices.put(address, device);
-        Messenger messenger = new Messenger(store, relay.directory(account), IdentityChangeListener.NONE);
+        Messenger messenger = new Messenger(store, relay.directory(account), listener);
         messenger.transport(relay.transport(address));
         return new Client(address, store, messenger);
     }
@@ -202,6 +308,8 @@ class MessengerTest {
         final Set<String> accepted = new HashSet<>();
         int mismatches;
         int ackSeq;
+        /** A lying relay: claims these devices are missing from the next send (forcing a bundle fetch). */
+        Set<DeviceAddress> claimMissing = new HashSet<>();
 
         Deque<Queued> queue(DeviceAddress address) {
             return queues.computeIfAbsent(address, a -> new ArrayDeque<>());
@@ -236,6 +344,12 @@ class MessengerTest {
         }
 
         private void checkFanOut(DeviceAddress from, String account, List<RelayFrames.OutgoingMessage> messages) {
+            List<Integer> lie = claimMissing.stream().filter(a -> a.accountId().equals(account)).map(DeviceAddress::deviceId).toList();
+            if (!lie.isEmpty()) {
+                claimMissing.clear();
+                mismatches++;
+                throw new RelayException.DeviceMismatchException("mismatch", account, List.copyOf(deviceIds(account)), lie, List.of());
+            }
             TreeSet<Integer> expected = deviceIds(account);
             if (account.equals(from.accountId())) {
                 expected.remove(from.deviceId());

@@ -1,0 +1,57 @@
+package net.secureconnect.sdk;
+
+import net.secureconnect.sdk.keys.LocalDevice;
+import net.secureconnect.sdk.protocol.InvalidMessageException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Signed prekey and last-resort KEM prekey rotation: weekly, old ones kept 30 days after their replacement. */
+class KeyRotationTest {
+
+    private static final long DAY = 24L * 3600 * 1000;
+
+    @Test
+    void keysRotateWeeklyAndReplacedOnesLiveThirtyDaysAfterTheirReplacement() {
+        LocalDevice device = LocalDevice.generate();
+        long t0 = device.currentSignedPrekey().createdAtMillis();
+        assertFalse(device.rotateIfDue(t0 + DAY), "not yet due");
+        assertEquals(1, device.currentSignedPrekey().keyId());
+
+        assertTrue(device.rotateIfDue(t0 + 7 * DAY));
+        assertEquals(2, device.currentSignedPrekey().keyId());
+        assertEquals(2, device.currentKemLastResortPrekey().orElseThrow().keyId());
+        assertTrue(device.signedPrekey(1).isPresent() && device.kemLastResortPrekey(1).isPresent(), "grace period");
+
+        // Key 1 is older than 30 days now, but was replaced only 29 days ago: kept.
+        assertTrue(device.rotateIfDue(t0 + 36 * DAY));
+        assertTrue(device.signedPrekey(1).isPresent());
+        assertTrue(device.kemLastResortPrekey(1).isPresent());
+        // 31 days after its replacement it is gone; key 2 (replaced at day 36) stays.
+        assertTrue(device.rotateIfDue(t0 + 38 * DAY));
+        assertFalse(device.signedPrekey(1).isPresent());
+        assertFalse(device.kemLastResortPrekey(1).isPresent());
+        assertTrue(device.signedPrekey(2).isPresent());
+    }
+
+    @Test
+    void aSetupWithAReplacedKeyWorksDuringTheGracePeriodAndIsRefusedAfter() {
+        Party alice = new Party("alice", 1);
+        Party bob = new Party("bob", 1);
+        Party carol = new Party("carol", 1);
+        long t0 = bob.device.currentSignedPrekey().createdAtMillis();
+        // Alice and carol fetched bob's bundle (signed prekey 1, KEM 1) before bob rotated.
+        alice.cipher.startSession(bob.device.bundle("bob", 1, null));
+        carol.cipher.startSession(bob.device.bundle("bob", 1, null));
+        bob.device.rotateIfDue(t0 + 7 * DAY);
+        assertEquals("in flight", bob.receive(alice, alice.cipher.encrypt(bob.address, "in flight".getBytes())));
+        bob.device.rotateIfDue(t0 + 14 * DAY);
+        bob.device.rotateIfDue(t0 + 38 * DAY); // key 1 replaced at day 7: 31 days ago
+        assertFalse(bob.device.signedPrekey(1).isPresent());
+        byte[] late = carol.cipher.encrypt(bob.address, "too late".getBytes());
+        assertThrows(InvalidMessageException.class, () -> bob.receive(carol, late));
+    }
+}
