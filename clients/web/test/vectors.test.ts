@@ -6,13 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sodium, sodiumReady } from '../src/crypto/sodium';
 import { concat, fromB64, fromHex, hex, utf8 } from '../src/crypto/bytes';
-import { hkdf, kdfChain, kdfRoot, messageKeys } from '../src/crypto/kdf';
+import { hkdf, kdfChain, kdfRoot, messageKey } from '../src/crypto/kdf';
 import {
   associatedData, identityFromSeed, initiatorDhs, kemEncapsulate, kemDecapsulate, kemKeyPair, responderDhs,
   sharedSecret, sign, verify, x25519KeyPair, type KeySource,
 } from '../src/crypto/x3dh';
-import { acceptPrekeyMessage, decryptMessage, encryptMessage, parsePrekeyMessage, startSession, type Session } from '../src/crypto/session';
-import { DuplicateMessageError } from '../src/crypto/ratchet';
+import {
+  acceptPrekeyMessage, decryptMessage, DowngradeError, encryptMessage, MissingPostQuantumKeyError, parsePrekeyMessage, startSession, type Session,
+} from '../src/crypto/session';
+import { DuplicateMessageError, InvalidMessageError } from '../src/crypto/ratchet';
 import { fingerprint, safetyNumber } from '../src/crypto/safety';
 import { decryptAttachment, encryptAttachment, AttachmentError } from '../src/crypto/attachment';
 
@@ -36,16 +38,15 @@ describe('kdf.json', () => {
       expect(hex(ck)).toBe(c.chainKey);
     }
   });
-  it('KDF_CK steps and derived AEAD key and nonce', () => {
+  it('KDF_CK steps and the AEAD key (MessageKeys v2: key only, the nonce is random)', () => {
     let ck = h(v.kdfChain.chainKey);
     expect(v.kdfChain.steps.length).toBe(3);
     for (const step of v.kdfChain.steps) {
       const [mk, next] = kdfChain(ck);
       expect(hex(mk)).toBe(step.messageKey);
       expect(hex(next)).toBe(step.nextChainKey);
-      const { key, nonce } = messageKeys(mk);
-      expect(hex(key)).toBe(step.aeadKey);
-      expect(hex(nonce)).toBe(step.aeadNonce);
+      expect(step.aeadNonce).toBeUndefined();
+      expect(hex(messageKey(mk))).toBe(step.aeadKey);
       ck = next;
     }
   });
@@ -121,39 +122,55 @@ function vectorKeys(prefix: string): KeySource {
   return () => x25519KeyPair(sodium.crypto_hash_sha256(utf8(`SecureConnect test vector ${prefix} ${i++}`)));
 }
 
+/** The n-th nonce a side draws: the first 24 bytes of SHA-256("SecureConnect test vector " + prefix + " nonce " + n). */
+function vectorNonces(prefix: string): () => Uint8Array {
+  let n = 0;
+  return () => sodium.crypto_hash_sha256(utf8(`SecureConnect test vector ${prefix} nonce ${n++}`)).slice(0, 24);
+}
+
 describe('ratchet.json', () => {
   const x = load('x3dh.json');
   const v = load('ratchet.json');
-  it('reproduces all five wire messages byte for byte and decrypts each on the other side', () => {
-    const a = party(x.alice), b = party(x.bob);
+  const a = party(x.alice), b = party(x.bob);
+  const opk = x25519KeyPair(h(x.bobOneTimePrekeyPrivate));
+  const kem = () => kemKeyPair(h(x.pqxdh.kemSeed));
+  const bobOwn = { identity: b.identity, agreement: b.agreement, agreementKeySignature: b.agreementKeySignature };
+  const bobBundle = (withKem = true) => ({
+    identityKey: b.identity.publicKey, agreementKey: b.agreement.publicKey, agreementKeySignature: b.agreementKeySignature,
+    signedPrekey: { keyId: x.bob.signedPrekeyId, publicKey: b.spk.publicKey, signature: h(x.bob.signedPrekeySignature) },
+    oneTimePrekey: { keyId: 7, publicKey: opk.publicKey },
+    kemPrekey: withKem ? { keyId: 3, publicKey: kem().publicKey, signature: h(x.pqxdh.kemPrekeySignature), lastResort: true } : undefined,
+  });
+  const bobPrekeys = () => ({
+    signedPrekey: (id: number) => (id === x.bob.signedPrekeyId ? b.spk : undefined),
+    oneTimePrekey: (id: number) => (id === 7 ? opk.privateKey : undefined),
+    kemPrekey: (id: number, lastResort: boolean) => (id === 3 && lastResort ? h(x.pqxdh.kemSeed) : undefined),
+  });
+  /** Bob's receive step as the messenger does it: a prekey message of an unknown session, else the session. */
+  const bobReceive = (bob: Session | undefined, wire: Uint8Array, keys: KeySource) => {
+    if (bob && (wire[0] === 0x01 || equalBytes(parsePrekeyMessage(wire).baseKey, bob.baseKey))) return decryptMessage(bob, wire, keys);
+    return acceptPrekeyMessage(bobOwn, bobPrekeys(), parsePrekeyMessage(wire), keys);
+  };
+
+  it('reproduces all five wire messages (PQXDH 0x03 setup, random-nonce 64-byte headers) byte for byte and decrypts each on the other side', () => {
     const aliceKeys = vectorKeys(v.aliceKeyPrefix), bobKeys = vectorKeys(v.bobKeyPrefix);
-    const opk = x25519KeyPair(h(x.bobOneTimePrekeyPrivate));
-    let alice: Session = startSession(
-      { identity: a.identity, agreement: a.agreement, agreementKeySignature: a.agreementKeySignature },
-      { identityKey: b.identity.publicKey, agreementKey: b.agreement.publicKey, agreementKeySignature: b.agreementKeySignature,
-        signedPrekey: { keyId: x.bob.signedPrekeyId, publicKey: b.spk.publicKey, signature: h(x.bob.signedPrekeySignature) },
-        oneTimePrekey: { keyId: 7, publicKey: opk.publicKey } },
-      aliceKeys);
-    const bobOwn = { identity: b.identity, agreement: b.agreement, agreementKeySignature: b.agreementKeySignature };
-    const prekeys = {
-      signedPrekey: (id: number) => (id === x.bob.signedPrekeyId ? b.spk : undefined),
-      oneTimePrekey: (id: number) => (id === 7 ? opk.privateKey : undefined),
-      kemPrekey: () => undefined,
-    };
+    const aliceNonce = vectorNonces(v.aliceKeyPrefix), bobNonce = vectorNonces(v.bobKeyPrefix);
+    let alice: Session = startSession({ identity: a.identity, agreement: a.agreement, agreementKeySignature: a.agreementKeySignature },
+      bobBundle(), aliceKeys, h(x.pqxdh.encapsulationRandomness));
     let bob: Session | undefined;
     const wires: Uint8Array[] = [];
     expect(v.messages.length).toBe(5);
     for (const m of v.messages) {
       const pt = utf8(m.plaintext);
       if (m.from === 'alice') {
-        const wire = encryptMessage(alice, pt);
+        const wire = encryptMessage(alice, pt, aliceNonce());
         expect(hex(wire)).toBe(m.wire);
-        const r = bob ? decryptMessage(bob, wire, bobKeys) : acceptPrekeyMessage(bobOwn, prekeys, parsePrekeyMessage(wire), bobKeys);
+        const r = bobReceive(bob, wire, bobKeys);
         bob = r.session;
         expect(new TextDecoder().decode(r.plaintext)).toBe(m.plaintext);
         wires.push(wire);
       } else {
-        const wire = encryptMessage(bob!, pt);
+        const wire = encryptMessage(bob!, pt, bobNonce());
         expect(hex(wire)).toBe(m.wire);
         const r = decryptMessage(alice, wire, aliceKeys);
         alice = r.session;
@@ -163,12 +180,70 @@ describe('ratchet.json', () => {
     }
     // The relay may deliver twice: a second copy is refused as a duplicate and changes nothing.
     expect(() => decryptMessage(alice, wires[4], aliceKeys)).toThrow(DuplicateMessageError);
-    // A flipped bit in the ciphertext does not authenticate.
-    const forged = wires[3].slice();
-    forged[forged.length - 1] ^= 1;
-    expect(() => decryptMessage(bob!, forged, bobKeys)).toThrow();
+  });
+
+  it('every refused vector is refused at its point of the conversation, as downgrade / invalid / duplicate, changing nothing', () => {
+    expect(v.refused.map((r: any) => r.name)).toEqual(['x3dh-setup-refused', 'bad-tag', 'bad-agreement-key-signature', 'duplicate', 'truncated']);
+    for (const r of v.refused) {
+      expect(r.to).toBe('bob');
+      // Bob as he is after the first `after` messages of the conversation (all from Alice here).
+      const bobKeys = vectorKeys(v.bobKeyPrefix);
+      let bob: Session | undefined;
+      for (const m of v.messages.slice(0, r.after)) {
+        expect(m.from).toBe('alice');
+        bob = bobReceive(bob, h(m.wire), bobKeys).session;
+      }
+      const before = bob && JSON.stringify([...bob.ratchet.skipped.keys(), bob.ratchet.nr, hex(bob.ratchet.rk)]);
+      const expected = { downgrade: DowngradeError, invalid: InvalidMessageError, duplicate: DuplicateMessageError }[r.expect as string];
+      expect(expected, r.name).toBeDefined();
+      let thrown: unknown;
+      try { bobReceive(bob, h(r.wire), bobKeys); } catch (e) { thrown = e; }
+      expect(thrown, r.name).toBeInstanceOf(expected!);
+      if (bob) expect(JSON.stringify([...bob.ratchet.skipped.keys(), bob.ratchet.nr, hex(bob.ratchet.rk)])).toBe(before);
+    }
+    // After all refusals a fresh Bob still accepts the real first message.
+    expect(new TextDecoder().decode(bobReceive(undefined, h(v.messages[0].wire), vectorKeys(v.bobKeyPrefix)).plaintext)).toBe(v.messages[0].plaintext);
+  });
+
+  it('outOfOrderToBob: a fresh Bob decrypts Alice\'s messages in the given order (skipped keys)', () => {
+    const bobKeys = vectorKeys(v.bobKeyPrefix);
+    let bob: Session | undefined;
+    expect(v.outOfOrderToBob.length).toBeGreaterThan(1);
+    for (const i of v.outOfOrderToBob) {
+      const m = v.messages[i];
+      expect(m.from).toBe('alice');
+      const r = bobReceive(bob, h(m.wire), bobKeys);
+      bob = r.session;
+      expect(new TextDecoder().decode(r.plaintext)).toBe(m.plaintext);
+    }
+  });
+
+  it('refuses a bundle without a post-quantum prekey (no session) and never sends type 0x02', () => {
+    const own = { identity: a.identity, agreement: a.agreement, agreementKeySignature: a.agreementKeySignature };
+    expect(() => startSession(own, bobBundle(false), vectorKeys('x'))).toThrow(MissingPostQuantumKeyError);
+    const s = startSession(own, bobBundle(), vectorKeys('y'));
+    expect(encryptMessage(s, utf8('hi'))[0]).toBe(0x03);
+  });
+
+  it('random nonces: the same state encrypting twice gives different nonces and both decrypt', () => {
+    const own = { identity: a.identity, agreement: a.agreement, agreementKeySignature: a.agreementKeySignature };
+    const s1 = startSession(own, bobBundle(), vectorKeys('z'), h(x.pqxdh.encapsulationRandomness));
+    const s2 = startSession(own, bobBundle(), vectorKeys('z'), h(x.pqxdh.encapsulationRandomness));
+    // s2 is a rolled-back copy of s1: same message key, but a fresh nonce, so no (key, nonce) pair repeats.
+    const w1 = encryptMessage(s1, utf8('one')), w2 = encryptMessage(s2, utf8('two'));
+    const hdr = (w: Uint8Array) => w.slice(w.length - 16 - 3 - 64, w.length - 16 - 3);
+    expect(hex(hdr(w1).slice(0, 40))).toBe(hex(hdr(w2).slice(0, 40)));
+    expect(hex(hdr(w1).slice(40))).not.toBe(hex(hdr(w2).slice(40)));
+    // The receiver reads the first and refuses the replayed chain position as a duplicate.
+    const r = bobReceive(undefined, w1, vectorKeys('q'));
+    expect(new TextDecoder().decode(r.plaintext)).toBe('one');
+    expect(() => bobReceive(r.session, w2, vectorKeys('q'))).toThrow(DuplicateMessageError);
   });
 });
+
+function equalBytes(x: Uint8Array, y: Uint8Array): boolean {
+  return x.length === y.length && x.every((b, i) => b === y[i]);
+}
 
 describe('safety-number.json', () => {
   const v = load('safety-number.json');

@@ -26,7 +26,7 @@ export function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, length
 }
 
 export const RATCHET_INFO = utf8('SecureConnect Ratchet v1');
-export const MESSAGE_KEYS_INFO = utf8('SecureConnect MessageKeys v1');
+export const MESSAGE_KEYS_INFO = utf8('SecureConnect MessageKeys v2');
 
 /** KDF_RK(rk, dh_out) → [new root key, chain key]. */
 export function kdfRoot(rootKey: Uint8Array, dhOutput: Uint8Array): [Uint8Array, Uint8Array] {
@@ -39,8 +39,7 @@ export function kdfChain(chainKey: Uint8Array): [Uint8Array, Uint8Array] {
   return [hmac(chainKey, Uint8Array.of(0x01)), hmac(chainKey, Uint8Array.of(0x02))];
 }
 
-/** A message key → XChaCha20-Poly1305 key and (derived) nonce. */
-export function messageKeys(mk: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-  const out = hkdf(ZERO32, mk, MESSAGE_KEYS_INFO, 56);
-  return { key: out.slice(0, 32), nonce: out.slice(32, 56) };
+/** A message key → XChaCha20-Poly1305 key (info v2, key only: the nonce is random and travels in the header, §4). */
+export function messageKey(mk: Uint8Array): Uint8Array {
+  return hkdf(ZERO32, mk, MESSAGE_KEYS_INFO, 32);
 }

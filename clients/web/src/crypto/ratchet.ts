@@ -1,14 +1,16 @@
 /**
- * Signal's Double Ratchet as docs/protocol-crypto.md §4 specifies it (no header encryption, derived nonces,
+ * Signal's Double Ratchet as docs/protocol-crypto.md §4 specifies it (no header encryption, a random 24-byte
+ * nonce per message in the 64-byte header,
  * 2,000 skipped keys at most). Decryption is all-or-nothing: it works on a copy of the state and returns the
  * new state only when the AEAD tag verified.
  */
 import { sodium } from './sodium';
 import { concat, equal, hex, readU32, u32 } from './bytes';
-import { kdfChain, kdfRoot, messageKeys } from './kdf';
+import { kdfChain, kdfRoot, messageKey } from './kdf';
 import { dh, type KeyPair, type KeySource } from './x3dh';
 
-export const HEADER_BYTES = 40;
+export const HEADER_BYTES = 64;
+export const NONCE_BYTES = 24;
 export const MAX_SKIP = 2000;
 export const MAX_SKIPPED_KEPT = 2000;
 const PREVIOUS_REMOTE_KEYS = 8;
@@ -35,15 +37,17 @@ export interface Header {
   dh: Uint8Array;
   pn: number;
   n: number;
+  nonce: Uint8Array;
 }
 
 export function encodeHeader(h: Header): Uint8Array {
-  return concat(h.dh, u32(h.pn), u32(h.n));
+  if (h.nonce.length !== NONCE_BYTES) throw new Error('nonce must be 24 bytes');
+  return concat(h.dh, u32(h.pn), u32(h.n), h.nonce);
 }
 
 export function decodeHeader(b: Uint8Array): Header {
   if (b.length !== HEADER_BYTES) throw new InvalidMessageError('bad header length');
-  return { dh: b.slice(0, 32), pn: readU32(b, 32), n: readU32(b, 36) };
+  return { dh: b.slice(0, 32), pn: readU32(b, 32), n: readU32(b, 36), nonce: b.slice(40, 64) };
 }
 
 /** Alice after X3DH: a new ratchet key against Bob's signed prekey. */
@@ -62,22 +66,25 @@ function clone(s: RatchetState): RatchetState {
   return { ...s, skipped: new Map(s.skipped), previousRemoteRatchetKeys: [...s.previousRemoteRatchetKeys] };
 }
 
-/** Returns the 40-byte header and the ciphertext (plaintext + 16-byte tag); advances the sending chain. */
-export function ratchetEncrypt(s: RatchetState, plaintext: Uint8Array): { header: Uint8Array; ciphertext: Uint8Array } {
+/**
+ * Returns the 64-byte header and the ciphertext (plaintext + 16-byte tag); advances the sending chain. The
+ * nonce is 24 fresh random bytes (only the test vectors pass a fixed one): a rolled-back state re-derives
+ * keys it already used, but never with the same nonce.
+ */
+export function ratchetEncrypt(s: RatchetState, plaintext: Uint8Array, nonce: Uint8Array = sodium.randombytes_buf(NONCE_BYTES)): { header: Uint8Array; ciphertext: Uint8Array } {
   if (!s.cks) throw new Error('no sending chain yet');
   const [mk, next] = kdfChain(s.cks);
-  const header = encodeHeader({ dh: s.dhs.publicKey, pn: s.pn, n: s.ns });
+  const header = encodeHeader({ dh: s.dhs.publicKey, pn: s.pn, n: s.ns, nonce });
   s.cks = next;
   s.ns += 1;
-  const { key, nonce } = messageKeys(mk);
-  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, concat(s.associatedData, header), null, nonce, key);
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, concat(s.associatedData, header), null, nonce, messageKey(mk));
   return { header, ciphertext };
 }
 
 function open(mk: Uint8Array, ad: Uint8Array, header: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  const { key, nonce } = messageKeys(mk);
   try {
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, concat(ad, header), nonce, key);
+    // The header (and so its nonce) is part of the associated data.
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, concat(ad, header), header.slice(40, 64), messageKey(mk));
   } catch {
     throw new InvalidMessageError('message does not authenticate');
   }

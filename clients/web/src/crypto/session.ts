@@ -1,7 +1,8 @@
 /**
- * Sessions and wire messages (docs/protocol-crypto.md §3, §5): the initiator's X3DH/PQXDH from a verified
- * bundle, prekey messages (0x02, 0x03) until the first reply, ratchet messages (0x01), and the responder's
- * acceptance of a prekey message.
+ * Sessions and wire messages (docs/protocol-crypto.md §3, §5): the initiator's PQXDH from a verified bundle,
+ * PQXDH prekey messages (0x03) until the first reply, ratchet messages (0x01), and the responder's acceptance
+ * of a prekey message. Post-quantum is mandatory (issue 15): a bundle without a KEM prekey and a 0x02 (X3DH)
+ * setup message are refused, as the Java SDK does.
  */
 import { concat, equal, readU32, u32 } from './bytes';
 import {
@@ -11,6 +12,7 @@ import {
 import { HEADER_BYTES, initAlice, initBob, InvalidMessageError, ratchetDecrypt, ratchetEncrypt, type RatchetState } from './ratchet';
 
 export const TYPE_RATCHET = 0x01;
+/** X3DH setup without the KEM: refused on receipt, never sent (downgrade). */
 export const TYPE_PREKEY = 0x02;
 export const TYPE_PQXDH = 0x03;
 const NO_ONE_TIME = 0xffffffff;
@@ -23,7 +25,7 @@ export interface PendingPrekey {
   baseKey: Uint8Array;
   signedPrekeyId: number;
   oneTimePrekeyId?: number;
-  kem?: { lastResort: boolean; keyId: number; cipherText: Uint8Array };
+  kem: { lastResort: boolean; keyId: number; cipherText: Uint8Array };
 }
 
 export interface Session {
@@ -31,6 +33,8 @@ export interface Session {
   remoteIdentityKey: Uint8Array;
   baseKey: Uint8Array;
   pendingPrekey?: PendingPrekey;
+  /** Set up by PQXDH. A session without it (X3DH, from state written before issue 15) is never used again (§5.2). */
+  pq: boolean;
 }
 
 /** This device's long-term keys as the session code needs them. */
@@ -51,9 +55,14 @@ export interface Bundle {
 }
 
 export class UntrustedBundleError extends Error {}
+/** The bundle has no post-quantum prekey: no session, nothing encrypted to that device (SDK: MissingPostQuantumKeyException). */
+export class MissingPostQuantumKeyError extends Error {}
+/** A 0x02 setup message (X3DH without the KEM): refused before any key is looked up (SDK: DowngradeException). */
+export class DowngradeError extends Error {}
 
-/** Verifies the bundle's signatures (the server is not the root of trust), then X3DH or PQXDH as Alice. */
+/** Verifies the bundle's signatures (the server is not the root of trust), then PQXDH as Alice. */
 export function startSession(own: OwnIdentity, bundle: Bundle, keys: KeySource, kemRandomness?: Uint8Array): Session {
+  if (!bundle.kemPrekey) throw new MissingPostQuantumKeyError('the device has no post-quantum key: it must register again with a current client');
   if (!verify(bundle.identityKey, 'agreement', bundle.agreementKey, bundle.agreementKeySignature)) throw new UntrustedBundleError('agreement key signature');
   if (!verify(bundle.identityKey, 'signedPrekey', bundle.signedPrekey.publicKey, bundle.signedPrekey.signature)) throw new UntrustedBundleError('signed prekey signature');
   if (bundle.kemPrekey && !verify(bundle.identityKey, 'kemPrekey', bundle.kemPrekey.publicKey, bundle.kemPrekey.signature)) throw new UntrustedBundleError('kem prekey signature');
@@ -61,19 +70,15 @@ export function startSession(own: OwnIdentity, bundle: Bundle, keys: KeySource, 
   const dhs = initiatorDhs(own.agreement.privateKey, ek.privateKey, {
     agreementKey: bundle.agreementKey, signedPrekey: bundle.signedPrekey.publicKey, oneTimePrekey: bundle.oneTimePrekey?.publicKey,
   });
-  let kem: PendingPrekey['kem'];
-  let ss: Uint8Array | undefined;
-  if (bundle.kemPrekey) {
-    const enc = kemEncapsulate(bundle.kemPrekey.publicKey, kemRandomness);
-    kem = { lastResort: bundle.kemPrekey.lastResort, keyId: bundle.kemPrekey.keyId, cipherText: enc.cipherText };
-    ss = enc.sharedSecret;
-  }
-  const sk = sharedSecret(dhs, ss);
+  const enc = kemEncapsulate(bundle.kemPrekey.publicKey, kemRandomness);
+  const kem = { lastResort: bundle.kemPrekey.lastResort, keyId: bundle.kemPrekey.keyId, cipherText: enc.cipherText };
+  const sk = sharedSecret(dhs, enc.sharedSecret);
   const ad = associatedData(own.identity.publicKey, own.agreement.publicKey, bundle.identityKey, bundle.agreementKey);
   return {
     ratchet: initAlice(sk, bundle.signedPrekey.publicKey, ad, keys),
     remoteIdentityKey: bundle.identityKey,
     baseKey: ek.publicKey,
+    pq: true,
     pendingPrekey: {
       identityKey: own.identity.publicKey, agreementKey: own.agreement.publicKey, agreementKeySignature: own.agreementKeySignature,
       baseKey: ek.publicKey, signedPrekeyId: bundle.signedPrekey.keyId, oneTimePrekeyId: bundle.oneTimePrekey?.keyId, kem,
@@ -81,14 +86,13 @@ export function startSession(own: OwnIdentity, bundle: Bundle, keys: KeySource, 
   };
 }
 
-/** Encrypts one message of the session into its wire bytes (advances the session). */
-export function encryptMessage(session: Session, plaintext: Uint8Array): Uint8Array {
-  const { header, ciphertext } = ratchetEncrypt(session.ratchet, plaintext);
+/** Encrypts one message of the session into its wire bytes (advances the session); nonce: tests only. */
+export function encryptMessage(session: Session, plaintext: Uint8Array, nonce?: Uint8Array): Uint8Array {
+  const { header, ciphertext } = ratchetEncrypt(session.ratchet, plaintext, nonce);
   const p = session.pendingPrekey;
   if (!p) return concat(Uint8Array.of(TYPE_RATCHET), header, ciphertext);
   const prefix = concat(p.identityKey, p.agreementKey, p.agreementKeySignature, p.baseKey, u32(p.signedPrekeyId),
     u32(p.oneTimePrekeyId ?? NO_ONE_TIME));
-  if (!p.kem) return concat(Uint8Array.of(TYPE_PREKEY), prefix, header, ciphertext);
   return concat(Uint8Array.of(TYPE_PQXDH), prefix, Uint8Array.of(p.kem.lastResort ? 1 : 0), u32(p.kem.keyId), p.kem.cipherText, header, ciphertext);
 }
 
@@ -100,14 +104,15 @@ export interface PrekeyMessage {
   baseKey: Uint8Array;
   signedPrekeyId: number;
   oneTimePrekeyId?: number;
-  kem?: { lastResort: boolean; keyId: number; cipherText: Uint8Array };
+  kem: { lastResort: boolean; keyId: number; cipherText: Uint8Array };
   header: Uint8Array;
   ciphertext: Uint8Array;
 }
 
 export function parsePrekeyMessage(wire: Uint8Array): PrekeyMessage {
   const type = wire[0];
-  if (type !== TYPE_PREKEY && type !== TYPE_PQXDH) throw new InvalidMessageError('not a prekey message');
+  if (type === TYPE_PREKEY) throw new DowngradeError('set up without post-quantum protection');
+  if (type !== TYPE_PQXDH) throw new InvalidMessageError('not a prekey message');
   let o = 1;
   const take = (n: number) => {
     if (o + n > wire.length) throw new InvalidMessageError('truncated prekey message');
@@ -118,12 +123,9 @@ export function parsePrekeyMessage(wire: Uint8Array): PrekeyMessage {
   const identityKey = take(32), agreementKey = take(32), agreementKeySignature = take(64), baseKey = take(32);
   const signedPrekeyId = readU32(take(4), 0);
   const otp = readU32(take(4), 0);
-  let kem: PrekeyMessage['kem'];
-  if (type === TYPE_PQXDH) {
-    const kind = take(1)[0];
-    if (kind > 1) throw new InvalidMessageError('bad kem kind');
-    kem = { lastResort: kind === 1, keyId: readU32(take(4), 0), cipherText: take(KEM_CIPHERTEXT_BYTES) };
-  }
+  const kind = take(1)[0];
+  if (kind > 1) throw new InvalidMessageError('bad kem kind');
+  const kem = { lastResort: kind === 1, keyId: readU32(take(4), 0), cipherText: take(KEM_CIPHERTEXT_BYTES) };
   const header = take(HEADER_BYTES);
   if (wire.length - o < 16) throw new InvalidMessageError('truncated ciphertext');
   return { type, identityKey, agreementKey, agreementKeySignature, baseKey, signedPrekeyId,
@@ -150,18 +152,15 @@ export function acceptPrekeyMessage(own: OwnIdentity, prekeys: PrekeyStore, m: P
     opk = prekeys.oneTimePrekey(m.oneTimePrekeyId);
     if (!opk) throw new InvalidMessageError('unknown one-time prekey');
   }
-  let ss: Uint8Array | undefined;
-  if (m.kem) {
-    const seed = prekeys.kemPrekey(m.kem.keyId, m.kem.lastResort);
-    if (!seed) throw new InvalidMessageError('unknown kem prekey');
-    ss = kemDecapsulate(m.kem.cipherText, seed);
-  }
+  const seed = prekeys.kemPrekey(m.kem.keyId, m.kem.lastResort);
+  if (!seed) throw new InvalidMessageError('unknown kem prekey');
+  const ss = kemDecapsulate(m.kem.cipherText, seed);
   const dhs = responderDhs({ agreementPrivate: own.agreement.privateKey, signedPrekeyPrivate: spk.privateKey, oneTimePrekeyPrivate: opk },
     { agreementKey: m.agreementKey, ephemeralKey: m.baseKey });
   const sk = sharedSecret(dhs, ss);
   const ad = associatedData(m.identityKey, m.agreementKey, own.identity.publicKey, own.agreement.publicKey);
   const r = ratchetDecrypt(initBob(sk, spk, ad), m.header, m.ciphertext, keys);
-  return { session: { ratchet: r.state, remoteIdentityKey: m.identityKey, baseKey: m.baseKey }, plaintext: r.plaintext };
+  return { session: { ratchet: r.state, remoteIdentityKey: m.identityKey, baseKey: m.baseKey, pq: true }, plaintext: r.plaintext };
 }
 
 /**
@@ -169,6 +168,8 @@ export function acceptPrekeyMessage(own: OwnIdentity, prekeys: PrekeyStore, m: P
  * base key). Returns the session's next state; the first decrypted reply ends the initiator's prekey phase.
  */
 export function decryptMessage(session: Session, wire: Uint8Array, keys: KeySource): { session: Session; plaintext: Uint8Array } {
+  if (wire[0] === TYPE_PREKEY) throw new DowngradeError('set up without post-quantum protection');
+  if (!session.pq) throw new InvalidMessageError('session set up without post-quantum protection');
   let header: Uint8Array, ciphertext: Uint8Array;
   if (wire[0] === TYPE_RATCHET) {
     if (wire.length < 1 + HEADER_BYTES + 16) throw new InvalidMessageError('truncated message');

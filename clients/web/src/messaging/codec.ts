@@ -8,7 +8,7 @@ import { InvalidMessageError } from '../crypto/ratchet';
 export interface SessionJson {
   dhsPrivate: string; dhr?: string; rk: string; cks?: string; ckr?: string; ns: number; nr: number; pn: number;
   skipped: Record<string, string>; previousRemoteRatchetKeys: string[]; associatedData: string;
-  remoteIdentityKey: string; baseKey: string;
+  remoteIdentityKey: string; baseKey: string; pq?: boolean;
   pendingPrekey?: { signedPrekeyId: number; oneTimePrekeyId?: number; kemPrekeyId?: number; kemLastResort?: boolean; kemCiphertext?: string };
 }
 
@@ -22,7 +22,7 @@ export function sessionToJson(s: Session): SessionJson {
   return {
     dhsPrivate: b64(r.dhs.privateKey), dhr: opt(r.dhr), rk: b64(r.rk), cks: opt(r.cks), ckr: opt(r.ckr), ns: r.ns, nr: r.nr, pn: r.pn,
     skipped, previousRemoteRatchetKeys: r.previousRemoteRatchetKeys.map(b64), associatedData: b64(r.associatedData),
-    remoteIdentityKey: b64(s.remoteIdentityKey), baseKey: b64(s.baseKey),
+    remoteIdentityKey: b64(s.remoteIdentityKey), baseKey: b64(s.baseKey), pq: s.pq,
     pendingPrekey: p && { signedPrekeyId: p.signedPrekeyId, oneTimePrekeyId: p.oneTimePrekeyId, kemPrekeyId: p.kem?.keyId,
       kemLastResort: p.kem?.lastResort, kemCiphertext: opt(p.kem?.cipherText) },
   };
@@ -41,11 +41,12 @@ export function sessionFromJson(j: SessionJson, own: { identityKey: Uint8Array; 
     },
     remoteIdentityKey: fromB64(j.remoteIdentityKey),
     baseKey: fromB64(j.baseKey),
-    pendingPrekey: p && {
+    pq: j.pq === true && (!p || p.kemPrekeyId !== undefined),
+    pendingPrekey: p && p.kemPrekeyId !== undefined ? {
       identityKey: own.identityKey, agreementKey: own.agreementKey, agreementKeySignature: own.agreementKeySignature,
       baseKey: fromB64(j.baseKey), signedPrekeyId: p.signedPrekeyId, oneTimePrekeyId: p.oneTimePrekeyId,
-      kem: p.kemPrekeyId !== undefined ? { keyId: p.kemPrekeyId, lastResort: !!p.kemLastResort, cipherText: fromB64(p.kemCiphertext!) } : undefined,
-    },
+      kem: { keyId: p.kemPrekeyId, lastResort: !!p.kemLastResort, cipherText: fromB64(p.kemCiphertext!) },
+    } : undefined,
   };
 }
 

@@ -215,6 +215,11 @@ export class Messenger {
     const content = encodeContent(text, sentAt);
     try {
       if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
+      // A device whose current session is not PQXDH (old state) gets a new session from a fresh bundle.
+      for (const account of [to, this.accountId]) {
+        const stale = [...(this.devicesOf.get(account) ?? [])].filter((d) => d !== this.deviceId && !this.sessions.get(`${account}/${d}`)?.current.pq);
+        if (stale.length) await this.fetchBundles(account, stale);
+      }
       let answer: Answer | undefined;
       for (let attempt = 0; attempt < 5; attempt++) {
         const messages = this.encryptFor(to, content);
@@ -295,7 +300,8 @@ export class Messenger {
     let plaintext: Uint8Array | undefined;
     try {
       if (wire[0] === TYPE_RATCHET) {
-        const candidates = rec ? [rec.current, ...rec.previous] : [];
+        // Sessions set up without post-quantum protection are never tried (§5.2).
+        const candidates = rec ? [rec.current, ...rec.previous].filter((x) => x.pq) : [];
         let lastError: unknown = new Error('no session with this device');
         for (const s of candidates) {
           try {
@@ -311,7 +317,7 @@ export class Messenger {
         if (!plaintext) throw lastError;
       } else {
         const m = parsePrekeyMessage(wire);
-        const existing = rec && [rec.current, ...rec.previous].find((s) => equal(s.baseKey, m.baseKey));
+        const existing = rec && [rec.current, ...rec.previous].find((s) => s.pq && equal(s.baseKey, m.baseKey));
         if (existing) {
           const r = decryptMessage(existing, wire, randomKeys);
           this.setSession(f.from, f.fromDevice, r.session, [rec!.current, ...rec!.previous].filter((x) => x !== existing));
