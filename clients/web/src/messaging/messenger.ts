@@ -9,11 +9,13 @@ import { b64, equal, fromB64 } from '../crypto/bytes';
 import { identityFromSeed, randomKeys, x25519KeyPair } from '../crypto/x3dh';
 import { DuplicateMessageError } from '../crypto/ratchet';
 import {
-  acceptPrekeyMessage, decryptMessage, encryptMessage, parsePrekeyMessage, startSession, TYPE_RATCHET,
+  acceptPrekeyMessage, decryptMessage, DowngradeError, encryptMessage, parsePrekeyMessage, startSession, TYPE_RATCHET,
   type Bundle, type OwnIdentity, type PrekeyStore, type Session,
 } from '../crypto/session';
 import type { UnlockedDevice } from '../device/local';
 import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type SessionJson } from './codec';
+import { Pins, shortFingerprint, UntrustedIdentityError } from './pins';
+import { safetyNumber } from '../crypto/safety';
 import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
 
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'refused' | 'failed';
@@ -55,6 +57,7 @@ export class Messenger {
   private sessions = new Map<string, { current: Session; previous: Session[] }>(); // "<account>/<device>"
   private devicesOf = new Map<string, Set<number>>();
   private baseKeys: string[] = [];
+  private pins = new Pins();
   private own: OwnIdentity;
   private listeners = new Set<() => void>();
   status: RelayStatus = 'connecting';
@@ -90,6 +93,7 @@ export class Messenger {
     const store = this.unlocked.store;
     this.history = (await store.read<History>('history.bin')) ?? { conversations: {}, seen: [] };
     this.baseKeys = (await store.read<{ baseKeys: string[] }>('basekeys.bin'))?.baseKeys ?? [];
+    this.pins = new Pins((await store.read<Record<string, string>>('pins.bin')) ?? {});
     const index = (await store.read<Record<string, number[]>>('devices.bin')) ?? {};
     for (const [account, devices] of Object.entries(index)) {
       this.devicesOf.set(account, new Set(devices));
@@ -114,6 +118,43 @@ export class Messenger {
 
   private ownKeys() {
     return { identityKey: this.own.identity.publicKey, agreementKey: this.own.agreement.publicKey, agreementKeySignature: this.own.agreementKeySignature };
+  }
+
+  // ---- trust (pinned identity keys, §10) ----
+
+  /**
+   * TOFU check of a device's identity key. A changed key is refused and shown in the conversation; a new
+   * device of an account already known (a contact's or our own) is shown before anything is encrypted to it
+   * or read from it. Pins are saved before the caller uses the key.
+   */
+  private async trust(account: string, device: number, identityKey: Uint8Array, incoming: boolean,
+    known = this.pins.devicesOf(account).length > 0): Promise<void> {
+    const who = account === this.accountId ? 'your own account' : 'this contact';
+    const c = this.pins.check(account, device, identityKey);
+    if (c === 'same') return;
+    const convId = account === this.accountId ? undefined : account;
+    if (c === 'changed') {
+      const text = incoming
+        ? `Refused a message from device ${device} of ${who}: its identity key changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}).`
+        : `Refused: the identity key of device ${device} of ${who} changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}). Nothing was encrypted to it.`;
+      if (convId) this.conv(convId).notices.push(text);
+      await this.saveHistory();
+      this.changed();
+      throw new UntrustedIdentityError(text);
+    }
+    if (known && convId) this.conv(convId).notices.push(`New device ${device} of this contact (key ${shortFingerprint(identityKey)}): the safety number changed.`);
+    this.pins.pin(account, device, identityKey);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    if (known && convId) await this.saveHistory();
+  }
+
+  /** The safety number with a contact, from pinned keys only (fetches nothing); undefined before any key is pinned. */
+  safetyNumberWith(account: string): { digits: string; qr: string } | undefined {
+    const theirs = this.pins.devicesOf(account).map((d) => this.pins.pinned(account, d)!);
+    if (!theirs.length) return undefined;
+    const ours = [this.own.identity.publicKey, ...this.pins.devicesOf(this.accountId).filter((d) => d !== this.deviceId)
+      .map((d) => this.pins.pinned(this.accountId, d)!)];
+    return safetyNumber({ accountId: this.accountId, identityKeys: ours }, { accountId: account, identityKeys: theirs });
   }
 
   // ---- persistence ----
@@ -174,6 +215,7 @@ export class Messenger {
     const answers = deviceIds
       ? await Promise.all(deviceIds.map((d) => this.api.call<{ devices: any[] }>('identity', `${path}/${d}`)))
       : [await this.api.call<{ devices: any[] }>('identity', path)];
+    const known = this.pins.devicesOf(account).length > 0; // the devices of a first fetch are not "new"
     for (const a of answers) {
       for (const d of a.devices) {
         if (account === this.accountId && d.deviceId === this.deviceId) continue;
@@ -184,10 +226,9 @@ export class Messenger {
           kemPrekey: d.kemPrekey && { keyId: d.kemPrekey.keyId, publicKey: fromB64(d.kemPrekey.publicKey), signature: fromB64(d.kemPrekey.signature), lastResort: !!d.kemPrekey.lastResort },
         };
         const old = this.sessions.get(`${account}/${d.deviceId}`);
+        // Signatures first (startSession), then the pin: a changed key gets no session at all.
         const session = startSession(this.own, bundle, randomKeys);
-        if (old && !equal(old.current.remoteIdentityKey, session.remoteIdentityKey)) {
-          this.conv(account).notices.push(`The safety number with this contact changed (device ${d.deviceId} has a new identity key).`);
-        }
+        await this.trust(account, d.deviceId, bundle.identityKey, false, known);
         this.setSession(account, d.deviceId, session, old ? [old.current, ...old.previous] : []);
       }
     }
@@ -324,7 +365,11 @@ export class Messenger {
           plaintext = r.plaintext;
         } else {
           if (this.baseKeys.includes(b64(m.baseKey))) throw new DuplicateMessageError('replayed prekey message');
+          // A changed key is refused before any prekey is looked up (§5.1 step 4); a new one is pinned only
+          // after the message authenticated.
+          if (this.pins.check(f.from, f.fromDevice, m.identityKey) === 'changed') await this.trust(f.from, f.fromDevice, m.identityKey, true);
           const r = acceptPrekeyMessage(this.own, this.prekeys(), m, randomKeys);
+          await this.trust(f.from, f.fromDevice, m.identityKey, true);
           const d = this.unlocked.device;
           if (m.oneTimePrekeyId !== undefined) d.oneTimePrekeys = d.oneTimePrekeys.filter((k) => k.keyId !== m.oneTimePrekeyId);
           if (m.kem && !m.kem.lastResort) d.kemOneTimePrekeys = d.kemOneTimePrekeys.filter((k) => k.keyId !== m.kem!.keyId);
@@ -332,16 +377,17 @@ export class Messenger {
           this.baseKeys.push(b64(m.baseKey));
           if (this.baseKeys.length > MAX_BASE_KEYS) this.baseKeys.shift();
           await this.unlocked.store.write('basekeys.bin', { baseKeys: this.baseKeys });
-          if (rec && !equal(rec.current.remoteIdentityKey, r.session.remoteIdentityKey) && f.from !== this.accountId) {
-            this.conv(f.from).notices.push(`The safety number with this contact changed (device ${f.fromDevice} has a new identity key).`);
-          }
           this.setSession(f.from, f.fromDevice, r.session, rec ? [rec.current, ...rec.previous] : []);
           plaintext = r.plaintext;
         }
       }
     } catch (e) {
       if (e instanceof DuplicateMessageError) return; // already read: ack it again, show nothing
-      if (f.from !== this.accountId) this.conv(f.from).notices.push('A message could not be decrypted.');
+      if (f.from !== this.accountId && !(e instanceof UntrustedIdentityError)) {
+        this.conv(f.from).notices.push(e instanceof DowngradeError
+          ? `Refused a message from device ${f.fromDevice}: set up without post-quantum protection.`
+          : 'A message could not be decrypted.');
+      }
       this.history.seen.push(seenKey);
       await this.saveHistory();
       this.changed();
