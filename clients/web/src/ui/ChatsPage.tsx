@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Pricing, Wallet } from '../api/types';
 import type { Messenger } from '../messaging/messenger';
+import { groups } from '../crypto/safety';
 
 /**
  * Conversations: find a person by username, send and read end-to-end-encrypted text. The price of a message
@@ -88,6 +89,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         ) : (
           <>
             <h3 data-testid="conversation-title">{name(conversation)}</h3>
+            <SafetyNumber messenger={messenger} account={conversation.accountId} />
             {conversation.notices.map((n, i) => <p key={i} className="notice warn" role="status">{n}</p>)}
             <ol className="messages" data-testid="messages" aria-live="polite">
               {conversation.messages.map((m) => (
@@ -112,5 +114,17 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         </form>}
       </div>
     </section>
+  );
+}
+
+/** The safety number from pinned keys only (computing it fetches nothing); compare it with the contact in person. */
+function SafetyNumber({ messenger, account }: { messenger: Messenger; account: string }) {
+  const sn = messenger.safetyNumberWith(account);
+  if (!sn) return <p className="muted small" data-testid="safety-number">Safety number: after the first message.</p>;
+  return (
+    <details className="small" data-testid="safety-number">
+      <summary>Safety number</summary>
+      <code>{groups(sn.digits).join(' ')}</code>
+    </details>
   );
 }
