@@ -59,6 +59,18 @@ describe('encrypted local state', () => {
     expect(Buffer.from(a).equals(Buffer.from(backend.records.get('copy.bin') as Uint8Array))).toBe(false);
   });
 
+  it('session record names do not reveal the contact: HMAC under a key derived from K, as the SDK (§8)', async () => {
+    const store = await StateStore.create(memoryBackend(), 'pass phrase here', FAST);
+    const name = store.sessionRecordName('acc-bob', 1);
+    expect(name).toMatch(/^sessions\/[0-9a-f]{32}\.bin$/);
+    expect(name).not.toContain(Buffer.from('acc-bob').toString('hex'));
+    expect(store.sessionRecordName('acc-bob', 1)).toBe(name);
+    expect(store.sessionRecordName('acc-bob', 2)).not.toBe(name);
+    // Another profile (another K) names the same contact differently.
+    const other = await StateStore.create(memoryBackend(), 'pass phrase here', FAST);
+    expect(other.sessionRecordName('acc-bob', 1)).not.toBe(name);
+  });
+
   it('a record moved under another name, or with a flipped bit, is refused (the name is in the AD)', async () => {
     const backend = memoryBackend();
     const store = await StateStore.create(backend, 'pass phrase here', FAST);

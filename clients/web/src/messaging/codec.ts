@@ -67,6 +67,7 @@ export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: s
   return { sentAt: Number(json.sentAt), text: typeof json.text === 'string' ? json.text : undefined };
 }
 
+/** The record name before issue 15 (reveals the contact): only read to rename it (StateStore.sessionRecordName). */
 export function sessionRecordName(accountId: string, deviceId: number): string {
   return `sessions/${hex(new TextEncoder().encode(accountId))}.${deviceId}.bin`;
 }

@@ -98,7 +98,13 @@ export class Messenger {
     for (const [account, devices] of Object.entries(index)) {
       this.devicesOf.set(account, new Set(devices));
       for (const device of devices) {
-        const rec = await store.read<SessionRecordJson>(sessionRecordName(account, device));
+        const name = store.sessionRecordName(account, device);
+        let rec = await store.read<SessionRecordJson>(name);
+        const oldName = sessionRecordName(account, device); // before issue 15: hex of the account id
+        if (!rec && (rec = await store.read<SessionRecordJson>(oldName))) {
+          await store.write(name, rec);
+          await store.remove(oldName);
+        }
         if (rec) this.sessions.set(`${account}/${device}`, {
           current: sessionFromJson(rec.record.current, this.ownKeys()),
           previous: rec.record.previous.map((p) => sessionFromJson(p, this.ownKeys())),
@@ -168,11 +174,11 @@ export class Messenger {
     const s = this.sessions.get(`${account}/${device}`);
     const store = this.unlocked.store;
     if (s) {
-      await store.write(sessionRecordName(account, device), {
+      await store.write(store.sessionRecordName(account, device), {
         accountId: account, deviceId: device, record: { current: sessionToJson(s.current), previous: s.previous.map(sessionToJson) },
       } satisfies SessionRecordJson);
     } else {
-      await store.remove(sessionRecordName(account, device));
+      await store.remove(store.sessionRecordName(account, device));
     }
     const index: Record<string, number[]> = {};
     for (const [a, set] of this.devicesOf) if (set.size) index[a] = [...set];

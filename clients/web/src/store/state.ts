@@ -6,7 +6,8 @@
  * and the passphrase verifier).
  */
 import { sodium } from '../crypto/sodium';
-import { b64, concat, equal, fromB64, utf8 } from '../crypto/bytes';
+import { b64, concat, equal, fromB64, hex, u32, utf8 } from '../crypto/bytes';
+import { hkdf, hmac } from '../crypto/kdf';
 
 /** Where the records live: IndexedDB in the app, a Map in unit tests of the format. */
 export interface RecordBackend {
@@ -84,6 +85,18 @@ export class StateStore {
     if (!check || !equal(check, VERIFIER_TEXT)) throw new WrongPassphraseError('wrong passphrase');
     return new StateStore(backend, key);
   }
+
+  /**
+   * A session's record name does not reveal the contact (§8, as the SDK since issue 15):
+   * sessions/<hex(HMAC-SHA256(N, UTF-8(accountId) ‖ 0x00 ‖ u32(deviceId)))[0..32)>.bin,
+   * N = HKDF(salt = 0x00 × 32, K, "SecureConnect file names v1", 32).
+   */
+  sessionRecordName(accountId: string, deviceId: number): string {
+    this.fileNameKey ??= hkdf(new Uint8Array(32), this.key, utf8('SecureConnect file names v1'), 32);
+    return `sessions/${hex(hmac(this.fileNameKey, concat(utf8(accountId), Uint8Array.of(0), u32(deviceId)))).slice(0, 32)}.bin`;
+  }
+
+  private fileNameKey?: Uint8Array;
 
   async write(name: string, value: unknown): Promise<void> {
     await this.backend.put(name, concat(MAGIC, seal(this.key, name, utf8(JSON.stringify(value)))));
