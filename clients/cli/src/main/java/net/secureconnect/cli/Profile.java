@@ -142,6 +142,13 @@ final class Profile implements AutoCloseable {
         return node != null && node.hasNonNull(accountId) ? node.get(accountId).asText() : accountId;
     }
 
+    /** Every remembered account id → username. */
+    java.util.Map<String, String> usernames() {
+        java.util.Map<String, String> all = new java.util.HashMap<>();
+        store.readDocument("usernames").ifPresent(node -> node.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue().asText())));
+        return all;
+    }
+
     Optional<String> accountOf(String username) {
         JsonNode node = store.readDocument("usernames").orElse(null);
         if (node == null) {

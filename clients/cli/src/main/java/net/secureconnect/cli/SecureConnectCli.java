@@ -114,11 +114,18 @@ public final class SecureConnectCli {
 
     // ---- shared ----
 
-    /** Display names of accounts, for texts produced outside a command (the trust listener); set by connect. */
-    private Profile current;
+    /**
+     * Display names of accounts (account id → username), copied while the profile is open: texts are also made
+     * after it was closed (the error handler runs after the command's try-with-resources wiped the profile key).
+     */
+    private java.util.Map<String, String> names = java.util.Map.of();
+
+    void rememberNames(Profile p) {
+        names = p.usernames();
+    }
 
     String name(String accountId) {
-        return current == null ? accountId : current.displayName(accountId);
+        return names.getOrDefault(accountId, accountId);
     }
 
     /** What the user reads when a key is refused (docs/protocol-crypto.md §10). */
@@ -193,7 +200,7 @@ public final class SecureConnectCli {
      */
     Messenger offlineMessenger(Profile p) {
         p.accountId();
-        current = p;
+        rememberNames(p);
         KeyDirectory lazy = new KeyDirectory() {
             private KeyDirectory directory;
 
@@ -283,7 +290,7 @@ public final class SecureConnectCli {
         p.accountId();
         AccessTokens tokens = p.accessTokens();
         IdentityClient identity = new IdentityClient(p.http, env.identity(), tokens);
-        current = p;
+        rememberNames(p);
         Messenger messenger = new Messenger(p.store, KeyDirectory.of(identity), new CliTrustListener());
         messenger.listener(listener);
         RelayClient relay = new RelayClient(p.http, env.relay(), tokens, p.store.localDevice().deviceId().orElseThrow(), messenger);

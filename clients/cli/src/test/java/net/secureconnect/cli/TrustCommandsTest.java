@@ -89,6 +89,25 @@ class TrustCommandsTest {
         }
     }
 
+    /** The error handler words a refusal after the command closed (and wiped) the profile: names were copied. */
+    @Test
+    void aRefusalIsWordedWithTheUsernameAfterTheProfileIsClosed() {
+        LocalDevice alice = LocalDevice.generate();
+        alice.registered("alice-acct", 1);
+        ProfileStore.create(home, "alice", PASS.toCharArray(), alice, KdfParameters.MINIMUM_FOR_TESTS).close();
+        CliEnvironment env = new CliEnvironment(home, URI.create("http://127.0.0.1:9/realms/x"), URI.create("http://127.0.0.1:9/"),
+                URI.create("ws://127.0.0.1:9/"), URI.create("http://127.0.0.1:9/"), URI.create("http://127.0.0.1:9/"), PASS, null, null);
+        SecureConnectCli cli = new SecureConnectCli(env, new PrintWriter(new StringWriter()));
+        try (Profile p = Profile.open(env, "alice", false)) {
+            p.rememberUsername("bob", "bob-acct");
+            cli.rememberNames(p);
+        }
+        String text = cli.refusalText(new UntrustedIdentityException(new DeviceAddress("bob-acct", 2),
+                UntrustedIdentityException.Reason.IDENTITY_CHANGED, false, new byte[32], new byte[] {1}));
+        assertTrue(text.startsWith("refused: the identity key of bob device 2 changed"), text);
+        assertTrue(text.endsWith("run 'sc trust bob'"), text);
+    }
+
     @Test
     void aRefusedKeyIsExitCode6WithTheReasonInWords() {
         UntrustedIdentityException refusal = new UntrustedIdentityException(new DeviceAddress("bob-acct", 2),
