@@ -1,0 +1,417 @@
+/**
+ * Conversations over the relay (issue 16 item 3), following docs/protocol-crypto.md §5 and the SDK's Messenger:
+ * one `send` per message with a copy for every device of the recipient and of the sender's own other devices,
+ * sessions from verified bundles, DEVICE_MISMATCH settled by fetching or dropping devices and resending with
+ * the same id, deliveries decrypted, stored (encrypted) and only then acked, duplicates dropped by (from, id).
+ */
+import type { Session as ApiSession } from '../api/session';
+import { b64, equal, fromB64 } from '../crypto/bytes';
+import { identityFromSeed, randomKeys, x25519KeyPair } from '../crypto/x3dh';
+import { DuplicateMessageError } from '../crypto/ratchet';
+import {
+  acceptPrekeyMessage, decryptMessage, DowngradeError, encryptMessage, parsePrekeyMessage, startSession, TYPE_RATCHET,
+  type Bundle, type OwnIdentity, type PrekeyStore, type Session,
+} from '../crypto/session';
+import type { UnlockedDevice } from '../device/local';
+import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type SessionJson } from './codec';
+import { Pins, shortFingerprint, UntrustedIdentityError } from './pins';
+import { safetyNumber } from '../crypto/safety';
+import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
+
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'refused' | 'failed';
+
+export interface ChatMessage {
+  id: string;
+  outgoing: boolean;
+  text: string;
+  sentAt: number;
+  status?: MessageStatus;
+  error?: string;
+}
+
+export interface Conversation {
+  accountId: string;
+  username?: string;
+  messages: ChatMessage[];
+  notices: string[];
+}
+
+interface History {
+  conversations: Record<string, Conversation>;
+  seen: string[];
+}
+
+interface SessionRecordJson {
+  accountId: string;
+  deviceId: number;
+  record: { current: SessionJson; previous: SessionJson[] };
+}
+
+const MAX_PREVIOUS_SESSIONS = 5;
+const MAX_BASE_KEYS = 10_000;
+const MAX_SEEN = 5_000;
+
+export class Messenger {
+  private relay?: RelayConnection;
+  private history: History = { conversations: {}, seen: [] };
+  private sessions = new Map<string, { current: Session; previous: Session[] }>(); // "<account>/<device>"
+  private devicesOf = new Map<string, Set<number>>();
+  private baseKeys: string[] = [];
+  private pins = new Pins();
+  private own: OwnIdentity;
+  private listeners = new Set<() => void>();
+  status: RelayStatus = 'connecting';
+
+  constructor(private readonly api: ApiSession, private readonly unlocked: UnlockedDevice, readonly accountId: string) {
+    const d = unlocked.device;
+    const identity = identityFromSeed(fromB64(d.identitySeed));
+    this.own = { identity, agreement: x25519KeyPair(fromB64(d.agreementPrivateKey)), agreementKeySignature: fromB64(d.agreementKeySignature) };
+  }
+
+  get deviceId(): number {
+    return this.unlocked.device.deviceId!;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed() {
+    this.listeners.forEach((fn) => fn());
+  }
+
+  conversations(): Conversation[] {
+    return Object.values(this.history.conversations).sort((a, b) => last(b) - last(a));
+  }
+
+  conversation(accountId: string): Conversation | undefined {
+    return this.history.conversations[accountId];
+  }
+
+  async start(): Promise<void> {
+    const store = this.unlocked.store;
+    this.history = (await store.read<History>('history.bin')) ?? { conversations: {}, seen: [] };
+    this.baseKeys = (await store.read<{ baseKeys: string[] }>('basekeys.bin'))?.baseKeys ?? [];
+    this.pins = new Pins((await store.read<Record<string, string>>('pins.bin')) ?? {});
+    const index = (await store.read<Record<string, number[]>>('devices.bin')) ?? {};
+    for (const [account, devices] of Object.entries(index)) {
+      this.devicesOf.set(account, new Set(devices));
+      for (const device of devices) {
+        const name = store.sessionRecordName(account, device);
+        let rec = await store.read<SessionRecordJson>(name);
+        const oldName = sessionRecordName(account, device); // before issue 15: hex of the account id
+        if (!rec && (rec = await store.read<SessionRecordJson>(oldName))) {
+          await store.write(name, rec);
+          await store.remove(oldName);
+        }
+        if (rec) this.sessions.set(`${account}/${device}`, {
+          current: sessionFromJson(rec.record.current, this.ownKeys()),
+          previous: rec.record.previous.map((p) => sessionFromJson(p, this.ownKeys())),
+        });
+      }
+    }
+    this.relay = new RelayConnection(this.api, this.deviceId, {
+      onDeliver: (f) => this.receive(f),
+      onReceipt: (r) => this.receipt(r),
+      onStatus: (s) => { this.status = s; this.changed(); },
+    });
+  }
+
+  stop() {
+    this.relay?.close();
+  }
+
+  private ownKeys() {
+    return { identityKey: this.own.identity.publicKey, agreementKey: this.own.agreement.publicKey, agreementKeySignature: this.own.agreementKeySignature };
+  }
+
+  // ---- trust (pinned identity keys, §10) ----
+
+  /**
+   * TOFU check of a device's identity key. A changed key is refused and shown in the conversation; a new
+   * device of an account already known (a contact's or our own) is shown before anything is encrypted to it
+   * or read from it. Pins are saved before the caller uses the key.
+   */
+  private async trust(account: string, device: number, identityKey: Uint8Array, incoming: boolean,
+    known = this.pins.devicesOf(account).length > 0): Promise<void> {
+    const who = account === this.accountId ? 'your own account' : 'this contact';
+    const c = this.pins.check(account, device, identityKey);
+    if (c === 'same') return;
+    const convId = account === this.accountId ? undefined : account;
+    if (c === 'changed') {
+      const text = incoming
+        ? `Refused a message from device ${device} of ${who}: its identity key changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}).`
+        : `Refused: the identity key of device ${device} of ${who} changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}). Nothing was encrypted to it.`;
+      if (convId) this.conv(convId).notices.push(text);
+      await this.saveHistory();
+      this.changed();
+      throw new UntrustedIdentityError(text);
+    }
+    if (known && convId) this.conv(convId).notices.push(`New device ${device} of this contact (key ${shortFingerprint(identityKey)}): the safety number changed.`);
+    this.pins.pin(account, device, identityKey);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    if (known && convId) await this.saveHistory();
+  }
+
+  /** The safety number with a contact, from pinned keys only (fetches nothing); undefined before any key is pinned. */
+  safetyNumberWith(account: string): { digits: string; qr: string } | undefined {
+    const theirs = this.pins.devicesOf(account).map((d) => this.pins.pinned(account, d)!);
+    if (!theirs.length) return undefined;
+    const ours = [this.own.identity.publicKey, ...this.pins.devicesOf(this.accountId).filter((d) => d !== this.deviceId)
+      .map((d) => this.pins.pinned(this.accountId, d)!)];
+    return safetyNumber({ accountId: this.accountId, identityKeys: ours }, { accountId: account, identityKeys: theirs });
+  }
+
+  // ---- persistence ----
+
+  private async saveHistory() {
+    if (this.history.seen.length > MAX_SEEN) this.history.seen.splice(0, this.history.seen.length - MAX_SEEN);
+    await this.unlocked.store.write('history.bin', this.history);
+  }
+
+  private async saveSession(account: string, device: number) {
+    const s = this.sessions.get(`${account}/${device}`);
+    const store = this.unlocked.store;
+    if (s) {
+      await store.write(store.sessionRecordName(account, device), {
+        accountId: account, deviceId: device, record: { current: sessionToJson(s.current), previous: s.previous.map(sessionToJson) },
+      } satisfies SessionRecordJson);
+    } else {
+      await store.remove(store.sessionRecordName(account, device));
+    }
+    const index: Record<string, number[]> = {};
+    for (const [a, set] of this.devicesOf) if (set.size) index[a] = [...set];
+    await store.write('devices.bin', index);
+  }
+
+  private setSession(account: string, device: number, current: Session, previous: Session[]) {
+    this.sessions.set(`${account}/${device}`, { current, previous: previous.slice(0, MAX_PREVIOUS_SESSIONS) });
+    if (!this.devicesOf.has(account)) this.devicesOf.set(account, new Set());
+    this.devicesOf.get(account)!.add(device);
+  }
+
+  private dropDevice(account: string, device: number) {
+    this.sessions.delete(`${account}/${device}`);
+    this.devicesOf.get(account)?.delete(device);
+  }
+
+  private conv(accountId: string, username?: string): Conversation {
+    let c = this.history.conversations[accountId];
+    if (!c) {
+      c = { accountId, username, messages: [], notices: [] };
+      this.history.conversations[accountId] = c;
+    }
+    if (username && !c.username) c.username = username;
+    return c;
+  }
+
+  // ---- directory ----
+
+  async findUser(username: string): Promise<{ accountId: string; username: string }> {
+    const r = await this.api.call<{ accountId: string; username: string }>('identity', `/v1/usernames/${encodeURIComponent(username)}`);
+    this.conv(r.accountId, r.username);
+    await this.saveHistory();
+    this.changed();
+    return r;
+  }
+
+  private async fetchBundles(account: string, deviceIds?: number[]): Promise<void> {
+    const path = `/v1/bundles/${encodeURIComponent(account)}`;
+    const answers = deviceIds
+      ? await Promise.all(deviceIds.map((d) => this.api.call<{ devices: any[] }>('identity', `${path}/${d}`)))
+      : [await this.api.call<{ devices: any[] }>('identity', path)];
+    const known = this.pins.devicesOf(account).length > 0; // the devices of a first fetch are not "new"
+    for (const a of answers) {
+      for (const d of a.devices) {
+        if (account === this.accountId && d.deviceId === this.deviceId) continue;
+        const bundle: Bundle = {
+          identityKey: fromB64(d.identityKey), agreementKey: fromB64(d.agreementKey), agreementKeySignature: fromB64(d.agreementKeySignature),
+          signedPrekey: { keyId: d.signedPrekey.keyId, publicKey: fromB64(d.signedPrekey.publicKey), signature: fromB64(d.signedPrekey.signature) },
+          oneTimePrekey: d.oneTimePrekey && { keyId: d.oneTimePrekey.keyId, publicKey: fromB64(d.oneTimePrekey.publicKey) },
+          kemPrekey: d.kemPrekey && { keyId: d.kemPrekey.keyId, publicKey: fromB64(d.kemPrekey.publicKey), signature: fromB64(d.kemPrekey.signature), lastResort: !!d.kemPrekey.lastResort },
+        };
+        const old = this.sessions.get(`${account}/${d.deviceId}`);
+        // Signatures first (startSession), then the pin: a changed key gets no session at all.
+        const session = startSession(this.own, bundle, randomKeys);
+        await this.trust(account, d.deviceId, bundle.identityKey, false, known);
+        this.setSession(account, d.deviceId, session, old ? [old.current, ...old.previous] : []);
+      }
+    }
+  }
+
+  // ---- sending ----
+
+  private encryptFor(account: string, content: Uint8Array, exceptOwn = false) {
+    const out: { deviceId: number; type: number; body: string }[] = [];
+    for (const device of this.devicesOf.get(account) ?? []) {
+      if (exceptOwn && device === this.deviceId) continue;
+      const s = this.sessions.get(`${account}/${device}`)!;
+      const wire = encryptMessage(s.current, content);
+      out.push({ deviceId: device, type: wire[0], body: b64(wire) });
+    }
+    return out;
+  }
+
+  async sendText(to: string, text: string): Promise<ChatMessage> {
+    const c = this.conv(to);
+    const sentAt = Date.now();
+    const msg: ChatMessage = { id: crypto.randomUUID(), outgoing: true, text, sentAt, status: 'sending' };
+    c.messages.push(msg);
+    this.changed();
+    const content = encodeContent(text, sentAt);
+    try {
+      if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
+      // A device whose current session is not PQXDH (old state) gets a new session from a fresh bundle.
+      for (const account of [to, this.accountId]) {
+        const stale = [...(this.devicesOf.get(account) ?? [])].filter((d) => d !== this.deviceId && !this.sessions.get(`${account}/${d}`)?.current.pq);
+        if (stale.length) await this.fetchBundles(account, stale);
+      }
+      let answer: Answer | undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const messages = this.encryptFor(to, content);
+        const self = this.encryptFor(this.accountId, content, true);
+        await this.persistSessionsOf(to, this.accountId);
+        answer = await this.relay!.send({ id: msg.id, to, messages, self });
+        if (answer.type === 'accepted') break;
+        if (answer.code === 'DEVICE_MISMATCH' && answer.account) {
+          for (const d of answer.extraDevices ?? []) this.dropDevice(answer.account, d);
+          if (answer.missingDevices?.length) await this.fetchBundles(answer.account, answer.missingDevices);
+          await this.persistSessionsOf(answer.account);
+          continue;
+        }
+        if (answer.code === 'UNAVAILABLE' || answer.code === 'RATE_LIMITED') {
+          if (answer.retryWithNewId) msg.id = crypto.randomUUID();
+          await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+          continue;
+        }
+        break;
+      }
+      if (answer?.type === 'accepted') {
+        msg.status = 'sent';
+      } else {
+        msg.status = answer?.code === 'INSUFFICIENT_CREDITS' ? 'refused' : 'failed';
+        msg.error = answer?.code === 'INSUFFICIENT_CREDITS'
+          ? 'Not sent: your balance cannot pay for this message. Top up, then send it again.'
+          : `Not sent (${answer?.type === 'refused' ? answer.code : 'no answer'}).`;
+      }
+    } catch (e) {
+      msg.status = 'failed';
+      msg.error = `Not sent: ${(e as Error).message}`;
+    }
+    await this.saveHistory();
+    this.changed();
+    return msg;
+  }
+
+  private async persistSessionsOf(...accounts: string[]) {
+    for (const a of accounts) for (const d of this.devicesOf.get(a) ?? []) await this.saveSession(a, d);
+  }
+
+  private receipt(r: { id: string; to: string }) {
+    const m = this.history.conversations[r.to]?.messages.find((x) => x.id === r.id);
+    if (m && m.status === 'sent') {
+      m.status = 'delivered';
+      void this.saveHistory();
+      this.changed();
+    }
+  }
+
+  // ---- receiving ----
+
+  private prekeys(): PrekeyStore {
+    const d = this.unlocked.device;
+    return {
+      signedPrekey: (id) => {
+        const k = d.signedPrekeys.find((s) => s.keyId === id);
+        return k && x25519KeyPair(fromB64(k.privateKey));
+      },
+      oneTimePrekey: (id) => {
+        const k = d.oneTimePrekeys.find((s) => s.keyId === id);
+        return k && fromB64(k.privateKey);
+      },
+      kemPrekey: (id, lastResort) => {
+        const k = (lastResort ? d.kemLastResortPrekeys : d.kemOneTimePrekeys).find((s) => s.keyId === id);
+        return k && fromB64(k.seed);
+      },
+    };
+  }
+
+  private async receive(f: DeliverFrame): Promise<void> {
+    const seenKey = `${f.from}/${f.id}`;
+    if (f.kind && f.kind !== 'message') return; // call signalling: not handled by this client yet
+    if (this.history.seen.includes(seenKey)) return;
+    const wire = fromB64(f.body);
+    const key = `${f.from}/${f.fromDevice}`;
+    const rec = this.sessions.get(key);
+    let plaintext: Uint8Array | undefined;
+    try {
+      if (wire[0] === TYPE_RATCHET) {
+        // Sessions set up without post-quantum protection are never tried (§5.2).
+        const candidates = rec ? [rec.current, ...rec.previous].filter((x) => x.pq) : [];
+        let lastError: unknown = new Error('no session with this device');
+        for (const s of candidates) {
+          try {
+            const r = decryptMessage(s, wire, randomKeys);
+            this.setSession(f.from, f.fromDevice, r.session, [rec!.current, ...rec!.previous].filter((x) => x !== s));
+            plaintext = r.plaintext;
+            break;
+          } catch (e) {
+            lastError = e;
+            if (e instanceof DuplicateMessageError) throw e;
+          }
+        }
+        if (!plaintext) throw lastError;
+      } else {
+        const m = parsePrekeyMessage(wire);
+        const existing = rec && [rec.current, ...rec.previous].find((s) => s.pq && equal(s.baseKey, m.baseKey));
+        if (existing) {
+          const r = decryptMessage(existing, wire, randomKeys);
+          this.setSession(f.from, f.fromDevice, r.session, [rec!.current, ...rec!.previous].filter((x) => x !== existing));
+          plaintext = r.plaintext;
+        } else {
+          if (this.baseKeys.includes(b64(m.baseKey))) throw new DuplicateMessageError('replayed prekey message');
+          // A changed key is refused before any prekey is looked up (§5.1 step 4); a new one is pinned only
+          // after the message authenticated.
+          if (this.pins.check(f.from, f.fromDevice, m.identityKey) === 'changed') await this.trust(f.from, f.fromDevice, m.identityKey, true);
+          const r = acceptPrekeyMessage(this.own, this.prekeys(), m, randomKeys);
+          await this.trust(f.from, f.fromDevice, m.identityKey, true);
+          const d = this.unlocked.device;
+          if (m.oneTimePrekeyId !== undefined) d.oneTimePrekeys = d.oneTimePrekeys.filter((k) => k.keyId !== m.oneTimePrekeyId);
+          if (m.kem && !m.kem.lastResort) d.kemOneTimePrekeys = d.kemOneTimePrekeys.filter((k) => k.keyId !== m.kem!.keyId);
+          await this.unlocked.store.write('device.bin', d);
+          this.baseKeys.push(b64(m.baseKey));
+          if (this.baseKeys.length > MAX_BASE_KEYS) this.baseKeys.shift();
+          await this.unlocked.store.write('basekeys.bin', { baseKeys: this.baseKeys });
+          this.setSession(f.from, f.fromDevice, r.session, rec ? [rec.current, ...rec.previous] : []);
+          plaintext = r.plaintext;
+        }
+      }
+    } catch (e) {
+      if (e instanceof DuplicateMessageError) return; // already read: ack it again, show nothing
+      if (f.from !== this.accountId && !(e instanceof UntrustedIdentityError)) {
+        this.conv(f.from).notices.push(e instanceof DowngradeError
+          ? `Refused a message from device ${f.fromDevice}: set up without post-quantum protection.`
+          : 'A message could not be decrypted.');
+      }
+      this.history.seen.push(seenKey);
+      await this.saveHistory();
+      this.changed();
+      return;
+    }
+    await this.saveSession(f.from, f.fromDevice);
+    const content = decodeContent(plaintext);
+    this.history.seen.push(seenKey);
+    if (f.from !== this.accountId) {
+      this.conv(f.from).messages.push({ id: f.id, outgoing: false, text: content.text ?? '', sentAt: content.sentAt });
+    }
+    // A copy of what this account's other device sent carries no recipient in its content (§5.3): it is kept
+    // decrypted (the ratchet advanced) but not shown yet.
+    await this.saveHistory();
+    this.changed();
+  }
+}
+
+function last(c: Conversation): number {
+  return c.messages.length ? c.messages[c.messages.length - 1].sentAt : 0;
+}

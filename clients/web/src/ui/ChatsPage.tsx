@@ -1,0 +1,130 @@
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { Pricing, Wallet } from '../api/types';
+import type { Messenger } from '../messaging/messenger';
+import { groups } from '../crypto/safety';
+
+/**
+ * Conversations: find a person by username, send and read end-to-end-encrypted text. The price of a message
+ * is shown before sending; when the balance cannot pay one, sending is disabled with the way to top up.
+ */
+export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
+  wallet?: Wallet; pricing?: Pricing; messenger: Messenger; onTopUp: () => void; onSent: () => void;
+}) {
+  const [, rerender] = useReducer((x: number) => x + 1, 0);
+  useEffect(() => messenger.onChange(rerender), [messenger]);
+  const [open, setOpen] = useState<string>();
+  const [find, setFind] = useState('');
+  const [findError, setFindError] = useState<string>();
+  const [text, setText] = useState('');
+  const listEnd = useRef<HTMLLIElement>(null);
+
+  const price = pricing?.prices.MESSAGE;
+  const cannotPay = wallet !== undefined && wallet.unaffordableKinds.includes('MESSAGE');
+  const conversation = open ? messenger.conversation(open) : undefined;
+  useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
+
+  const startChat = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setFindError(undefined);
+    try {
+      const r = await messenger.findUser(find.trim().replace(/^@/, ''));
+      setOpen(r.accountId);
+      setFind('');
+    } catch (err) {
+      setFindError((err as { code?: string }).code === 'USERNAME_NOT_FOUND' ? `Nobody is called @${find.trim()}.` : (err as Error).message);
+    }
+  };
+
+  const send = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!open || !text.trim()) return;
+    const t = text;
+    setText('');
+    await messenger.sendText(open, t);
+    onSent();
+  };
+
+  const name = (c: { username?: string; accountId: string }) => (c.username ? `@${c.username}` : `account ${c.accountId.slice(0, 8)}…`);
+  const list = messenger.conversations();
+  return (
+    <section aria-labelledby="chats-h" className="chats">
+      <div className="chat-list">
+        <h2 id="chats-h">Chats</h2>
+        <p className="muted small" data-testid="device">This browser is your device #{messenger.deviceId} · relay <span data-testid="relay-status">{messenger.status}</span></p>
+        <form onSubmit={startChat} className="row">
+          <label htmlFor="find" className="sr-only">Username</label>
+          <input id="find" value={find} onChange={(e) => setFind(e.target.value)} placeholder="Find by @username" autoComplete="off" />
+          <button>Chat</button>
+        </form>
+        {findError && <p role="alert" className="error">{findError}</p>}
+        {list.length === 0 ? (
+          <div className="empty"><p>No conversations yet.</p><p className="muted">Find someone by their username to start.</p></div>
+        ) : (
+          <ul className="conversations">
+            {list.map((c) => (
+              <li key={c.accountId}>
+                <button className={c.accountId === open ? 'conv active' : 'conv'} onClick={() => setOpen(c.accountId)}
+                        aria-current={c.accountId === open ? 'true' : undefined}>
+                  <b>{name(c)}</b>
+                  <span className="muted small">{c.messages.at(-1)?.text ?? ''}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      <div className="chat-view">
+        {cannotPay ? (
+          <div className="notice warn" role="status" data-testid="cannot-send">
+            <p><b>Sending is paused:</b> your balance is {wallet!.balance} credits and a message costs {price ?? '…'} credit
+              {price === 1 ? '' : 's'}.</p>
+            <button className="primary" onClick={onTopUp}>Top up</button>
+          </div>
+        ) : (
+          <p className="muted small" data-testid="can-send">A message costs {price ?? '…'} credit{price === 1 ? '' : 's'}, whatever the number of devices.</p>
+        )}
+        {!conversation ? (
+          <div className="empty"><p className="muted">Choose a conversation.</p></div>
+        ) : (
+          <>
+            <h3 data-testid="conversation-title">{name(conversation)}</h3>
+            <SafetyNumber messenger={messenger} account={conversation.accountId} />
+            {conversation.notices.map((n, i) => <p key={i} className="notice warn" role="status">{n}</p>)}
+            <ol className="messages" data-testid="messages" aria-live="polite">
+              {conversation.messages.map((m) => (
+                <li key={m.id} className={m.outgoing ? 'msg out' : 'msg in'} data-status={m.status}>
+                  <span className="text">{m.text}</span>
+                  <span className="meta">
+                    {new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                    {m.outgoing && ` · ${m.status}`}
+                  </span>
+                  {m.error && <span className="error small" role="alert">{m.error} {m.status === 'refused' && <button className="link" onClick={onTopUp}>Top up</button>}</span>}
+                </li>
+              ))}
+              <li ref={listEnd} aria-hidden="true" />
+            </ol>
+          </>
+        )}
+        {conversation && <form className="compose" onSubmit={send}>
+          <label htmlFor="compose" className="sr-only">Message</label>
+          <input id="compose" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off"
+                 placeholder={cannotPay ? 'Top up to send messages' : 'Message'} disabled={!conversation || cannotPay} />
+          <button className="primary" disabled={!conversation || cannotPay || !text.trim()}>Send</button>
+        </form>}
+      </div>
+    </section>
+  );
+}
+
+/** The safety number from pinned keys only (computing it fetches nothing); compare it with the contact in person. */
+function SafetyNumber({ messenger, account }: { messenger: Messenger; account: string }) {
+  const sn = messenger.safetyNumberWith(account);
+  if (!sn) return <p className="muted small" data-testid="safety-number">Safety number: after the first message.</p>;
+  return (
+    <details className="small" data-testid="safety-number">
+      <summary>Safety number</summary>
+      <code>{groups(sn.digits).join(' ')}</code>
+    </details>
+  );
+}
