@@ -184,6 +184,17 @@ public final class SecureConnectCli {
                             .put("peerAccountId", from.accountId()).put("device", from.deviceId()).put("reason", reason));
         }
 
+        @Override
+        public void sessionReset(DeviceAddress peer, boolean requestedHere) {
+            String who = name(peer.accountId()) + " device " + peer.deviceId();
+            event(requestedHere
+                            ? "sc: started a new session with " + who + " and asked it to use it (its message could not be decrypted)"
+                            : "sc: " + who + " could not decrypt a message from you and started a new session; resend what it may have missed",
+                    node().put("event", "session-reset").put("peer", name(peer.accountId()))
+                            .put("peerAccountId", peer.accountId()).put("device", peer.deviceId())
+                            .put("requestedBy", requestedHere ? "self" : "peer"));
+        }
+
         private void event(String human, ObjectNode machine) {
             if (json) {
                 out.println(machine);

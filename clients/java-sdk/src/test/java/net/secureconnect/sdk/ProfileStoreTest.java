@@ -161,4 +161,68 @@ class ProfileStoreTest {
             }
         }
     }
+
+    /**
+     * §8: a session file under the pre-issue-15 name {@code <hex(UTF-8 accountId)>.<deviceId>.bin} is renamed to
+     * the HMAC name when the profile opens, and the session in it still works. The legacy file is made from the
+     * spec's rules alone (K from profile.json's Argon2id parameters, AD = label ‖ 0x00 ‖ file name).
+     */
+    @Test
+    void aSessionFileUnderTheLegacyNameIsRenamedWhenTheProfileOpens() throws Exception {
+        LocalDevice bobDevice = LocalDevice.generate();
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        Party carol = new Party(new DeviceAddress("carol-account-id", 3), LocalDevice.generate());
+        byte[] later;
+        try (ProfileStore store = ProfileStore.create(root, "legacy", PASSPHRASE, bobDevice, FAST)) {
+            SessionCipher bob = new SessionCipher(store);
+            carol.cipher.startSession(bobDevice.bundle("bob", 1, null));
+            assertEquals("hi", text(bob.decrypt(carol.address, carol.cipher.encrypt(bobAddress, bytes("hi")))));
+            later = carol.cipher.encrypt(bobAddress, bytes("after the rename"));
+        }
+        Path dir = root.resolve("legacy");
+        var header = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("profile.json").toFile());
+        var kdf = header.get("kdf");
+        byte[] k = net.secureconnect.sdk.crypto.Sodium.argon2id(new String(PASSPHRASE).getBytes(StandardCharsets.UTF_8),
+                java.util.Base64.getDecoder().decode(kdf.get("salt").asText()), kdf.get("opsLimit").asLong(),
+                kdf.get("memLimit").asLong(), 32);
+        Path current;
+        try (var files = Files.list(dir.resolve("sessions"))) {
+            current = files.filter(f -> f.toString().endsWith(".bin")).findFirst().orElseThrow();
+        }
+        byte[] json = openState(k, "sessions/" + current.getFileName(), Files.readAllBytes(current));
+        String legacyName = "sessions/" + net.secureconnect.sdk.crypto.Bytes.hex("carol-account-id".getBytes(StandardCharsets.UTF_8)) + ".3.bin";
+        Files.write(dir.resolve(legacyName), sealState(k, legacyName, json));
+        Files.delete(current);
+
+        try (ProfileStore store = ProfileStore.open(root, "legacy", PASSPHRASE)) {
+            assertFalse(Files.exists(dir.resolve(legacyName)), "the legacy name is gone");
+            assertTrue(Files.exists(current), "renamed to the HMAC name");
+            assertArrayEquals(json, openState(k, "sessions/" + current.getFileName(), Files.readAllBytes(current)),
+                    "same session, sealed under its new name");
+            assertEquals("after the rename", text(new SessionCipher(store).decrypt(carol.address, later)));
+        }
+        // a legacy file is only accepted under the name of the device it holds: moved to another name, refused
+        try (ProfileStore ignored = ProfileStore.open(root, "legacy", PASSPHRASE)) {
+            assertTrue(Files.exists(current));
+        }
+        String wrongLegacy = "sessions/" + net.secureconnect.sdk.crypto.Bytes.hex("mallory".getBytes(StandardCharsets.UTF_8)) + ".3.bin";
+        Files.write(dir.resolve(wrongLegacy), sealState(k, wrongLegacy, json));
+        assertThrows(StateStoreException.class, () -> ProfileStore.open(root, "legacy", PASSPHRASE));
+    }
+
+    private static byte[] openState(byte[] k, String name, byte[] file) {
+        assertEquals("SCS1", new String(Arrays.copyOf(file, 4), StandardCharsets.US_ASCII));
+        byte[] ad = net.secureconnect.sdk.crypto.Bytes.concat("SecureConnect state v1".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0}, name.getBytes(StandardCharsets.UTF_8));
+        return net.secureconnect.sdk.crypto.Sodium.aeadDecrypt(k, Arrays.copyOfRange(file, 4, 28),
+                Arrays.copyOfRange(file, 28, file.length), ad);
+    }
+
+    private static byte[] sealState(byte[] k, String name, byte[] json) {
+        byte[] nonce = net.secureconnect.sdk.crypto.Sodium.randomBytes(24);
+        byte[] ad = net.secureconnect.sdk.crypto.Bytes.concat("SecureConnect state v1".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0}, name.getBytes(StandardCharsets.UTF_8));
+        return net.secureconnect.sdk.crypto.Bytes.concat("SCS1".getBytes(StandardCharsets.US_ASCII), nonce,
+                net.secureconnect.sdk.crypto.Sodium.aeadEncrypt(k, nonce, json, ad));
+    }
 }

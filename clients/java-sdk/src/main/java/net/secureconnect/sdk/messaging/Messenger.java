@@ -100,6 +100,11 @@ public final class Messenger implements RelayClient.Handler {
     }
 
     private String deliver(String to, byte[] plaintext) {
+        return deliver(to, plaintext, true);
+    }
+
+    /** {@code withCopies}: also encrypt for this account's other devices (not for a session-reset request). */
+    private String deliver(String to, byte[] plaintext, boolean withCopies) {
         String ownAccount = self.accountId();
         boolean noteToSelf = to.equals(ownAccount);
         if (noteToSelf) {
@@ -121,7 +126,7 @@ public final class Messenger implements RelayClient.Handler {
         while (true) {
             List<RelayFrames.OutgoingMessage> messages = encrypt(to, plaintext, noteToSelf);
             // Always sent for a message to someone else (empty too): the relay then tells us of a new own device.
-            List<RelayFrames.OutgoingMessage> copies = noteToSelf ? null : encrypt(ownAccount, plaintext, true);
+            List<RelayFrames.OutgoingMessage> copies = noteToSelf || !withCopies ? null : encrypt(ownAccount, plaintext, true);
             try {
                 requireTransport().send(id, to, messages, copies);
                 return id;
@@ -289,9 +294,11 @@ public final class Messenger implements RelayClient.Handler {
     @Override
     public void delivered(RelayFrames.Delivery delivery) {
         StoredMessage message = null;
+        Received received = null;
         synchronized (lock) {
             if (!log.isSeen(delivery.from(), delivery.id())) {
-                message = decrypt(delivery);
+                received = decrypt(delivery);
+                message = received.message();
                 if (message != null) {
                     log.add(message);
                 }
@@ -302,7 +309,46 @@ public final class Messenger implements RelayClient.Handler {
         if (message != null) {
             listener.received(message);
         }
+        if (received != null && received.resetNeeded()) {
+            requestSessionReset(new DeviceAddress(delivery.from(), delivery.fromDevice()));
+        }
         replenishIfDue();
+    }
+
+    /** What decrypting a delivery gave: a message to store (or none), and whether to request a session reset. */
+    private record Received(StoredMessage message, boolean resetNeeded) {
+    }
+
+    /**
+     * §5.4: a message from {@code peer} could not be decrypted, so this device starts a new PQXDH session with it
+     * (from a fresh bundle, pin-checked) and sends a session-reset request in that session; the peer takes the new
+     * session as current and uses it for its next message. At most one request per answer: while this device's
+     * current session with the peer is still unanswered (its next message repeats the setup anyway), nothing is
+     * sent, so a hostile peer cannot make this device pay for a flood of resets. Returns whether one was sent.
+     */
+    boolean requestSessionReset(DeviceAddress peer) {
+        synchronized (lock) {
+            var current = store.session(peer);
+            if (current.isPresent() && current.get().postQuantum() && current.get().awaitingReply()) {
+                return false;
+            }
+            try {
+                cipher.startSession(bundleOf(peer.accountId(), peer.deviceId()));
+            } catch (RuntimeException e) {
+                // an untrusted or missing key: nothing is sent to it (the refusal was reported to the listener)
+                LOG.log(Level.INFO, "no session reset with " + peer + ": " + e.getMessage());
+                return false;
+            }
+        }
+        try {
+            deliver(peer.accountId(), MessageContent.sessionReset(List.of(peer.deviceId())).encode(), false);
+            trustListener.sessionReset(peer, true);
+            return true;
+        } catch (RuntimeException e) {
+            // The new session stays current: the next message to the peer carries the setup.
+            LOG.log(Level.WARNING, "session reset request to " + peer + " not sent: " + e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -328,28 +374,55 @@ public final class Messenger implements RelayClient.Handler {
         }
     }
 
-    private StoredMessage decrypt(RelayFrames.Delivery delivery) {
+    private Received decrypt(RelayFrames.Delivery delivery) {
         if (!"message".equals(delivery.kind())) {
-            return null; // call signalling: not handled by this client
+            return new Received(null, false); // call signalling: not handled by this client
+        }
+        DeviceAddress sender = new DeviceAddress(delivery.from(), delivery.fromDevice());
+        byte[] plaintext;
+        try {
+            plaintext = cipher.decrypt(sender, delivery.body());
+        } catch (DuplicateMessageException e) {
+            return new Received(null, false);
+        } catch (RuntimeException e) {
+            // Refused identity, downgrade, tampered, unknown prekey, no session, malformed: acked (it will never
+            // decrypt) and reported, never silently dropped. Where the sender's key is the pinned one but our
+            // sessions no longer match its state, a session reset is requested (§5.4); never for a key that was
+            // refused or a forged signature (nothing is ever encrypted to those).
+            boolean reset = delivery.fromDevice() >= 1 && e instanceof net.secureconnect.sdk.protocol.InvalidMessageException;
+            reportUndecryptable(delivery, e);
+            return new Received(null, reset);
         }
         try {
-            DeviceAddress sender = new DeviceAddress(delivery.from(), delivery.fromDevice());
-            MessageContent content = MessageContent.decode(cipher.decrypt(sender, delivery.body()));
-            boolean copyOfOwn = delivery.from().equals(self.accountId());
-            return new StoredMessage(delivery.id(), copyOfOwn, delivery.from(), delivery.fromDevice(),
-                    content.sentAtMillis(), delivery.sentAt(), content.text(), content.attachments());
-        } catch (DuplicateMessageException e) {
-            return null;
-        } catch (RuntimeException e) {
-            // Refused identity, downgrade, tampered, unknown prekey, malformed: acked (it will never decrypt) and
-            // reported, never silently dropped.
-            LOG.log(Level.FINE, "undecryptable envelope " + delivery.id() + " from " + delivery.from()
-                    + "/" + delivery.fromDevice() + ": " + e.getMessage());
-            if (delivery.fromDevice() >= 1) {
-                trustListener.undecryptable(new DeviceAddress(delivery.from(), delivery.fromDevice()),
-                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            MessageContent content = MessageContent.decode(plaintext);
+            if (content.isSessionReset()) {
+                // Only the devices named: the sender set up a new session with each of them in this envelope, and the
+                // one that decrypted this became current; the earlier, broken ones are dropped, not reused.
+                if (content.sessionReset().contains(self.deviceId())) {
+                    store.sessionRecord(sender).ifPresent(record -> {
+                        record.dropPrevious();
+                        store.storeSessionRecord(sender, record);
+                    });
+                    trustListener.sessionReset(sender, false);
+                }
+                return new Received(null, false);
             }
-            return null;
+            boolean copyOfOwn = delivery.from().equals(self.accountId());
+            return new Received(new StoredMessage(delivery.id(), copyOfOwn, delivery.from(), delivery.fromDevice(),
+                    content.sentAtMillis(), delivery.sentAt(), content.text(), content.attachments()), false);
+        } catch (RuntimeException e) {
+            // The session is fine (the message authenticated); its content is not: reported, no reset.
+            reportUndecryptable(delivery, e);
+            return new Received(null, false);
+        }
+    }
+
+    private void reportUndecryptable(RelayFrames.Delivery delivery, RuntimeException e) {
+        LOG.log(Level.FINE, "undecryptable envelope " + delivery.id() + " from " + delivery.from()
+                + "/" + delivery.fromDevice() + ": " + e.getMessage());
+        if (delivery.fromDevice() >= 1) {
+            trustListener.undecryptable(new DeviceAddress(delivery.from(), delivery.fromDevice()),
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 

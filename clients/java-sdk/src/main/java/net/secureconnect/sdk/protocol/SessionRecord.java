@@ -53,6 +53,11 @@ public final class SessionRecord {
         }
     }
 
+    /** Forgets the earlier sessions (after a session reset, §5.4: the broken ones are not reused). */
+    public void dropPrevious() {
+        previous.clear();
+    }
+
     /** Makes {@code session} (current or archived) the current one. */
     void promote(SessionState session) {
         if (session == current) {

@@ -29,4 +29,13 @@ public interface TrustListener {
      */
     default void undecryptable(DeviceAddress from, String reason) {
     }
+
+    /**
+     * A session with a peer device was reset (docs/protocol-crypto.md §5.4). {@code requestedHere}: this device
+     * could not decrypt a message from {@code peer} and sent it a new PQXDH session with a reset request;
+     * otherwise {@code peer} could not decrypt a message of this device and did so (messages this device sent it
+     * before may not have been read).
+     */
+    default void sessionReset(DeviceAddress peer, boolean requestedHere) {
+    }
 }

@@ -194,6 +194,88 @@ class MessengerTest {
         public void undecryptable(DeviceAddress from, String reason) {
             events.add("undecryptable " + from + ": " + reason);
         }
+
+        @Override
+        public void sessionReset(DeviceAddress peer, boolean requestedHere) {
+            events.add("session-reset " + peer + (requestedHere ? " requested here" : " requested by peer"));
+        }
+    }
+
+    // ---- session reset (§5.4) ----
+
+    @Test
+    void aBrokenPeersMessageIsShownAsUndecryptableAndASessionResetIsRequestedOncePerAnswer() {
+        Seen aliceSees = new Seen();
+        Seen bobSees = new Seen();
+        Client alice = client("alice", 1, aliceSees);
+        Client bob = client("bob", 1, bobSees);
+        relay.credits.put("alice", 10L);
+        relay.credits.put("bob", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+        relay.deliverAll(bob, false);
+        bob.messenger.send("alice", MessageContent.text("two"));
+        relay.deliverAll(alice, false);
+        assertEquals(List.of("one", "two"), alice.messenger.history("bob").stream().map(StoredMessage::text).toList());
+
+        // A broken (or hostile) bob: its next messages do not authenticate with any session alice has.
+        bob.messenger.send("alice", MessageContent.text("garbled"));
+        RelayFrames.Delivery real = relay.queue(alice.address).peekFirst().delivery();
+        relay.queue(alice.address).clear();
+        for (int i = 0; i < 3; i++) {
+            byte[] body = real.body().clone();
+            body[body.length - 1 - i] ^= 1;
+            alice.messenger.delivered(new RelayFrames.Delivery("ack-b" + i, "broken-" + i, "bob", 1, "1", body,
+                    "2026-11-26T12:00:00Z", "message"));
+        }
+        assertEquals(4, aliceSees.events.size(), aliceSees.events.toString());
+        assertTrue(aliceSees.events.get(0).startsWith("undecryptable bob/1: "), aliceSees.events.get(0));
+        assertEquals("session-reset bob/1 requested here", aliceSees.events.get(1));
+        assertTrue(aliceSees.events.get(2).startsWith("undecryptable bob/1: ") && aliceSees.events.get(3).startsWith(
+                "undecryptable bob/1: "), "each one shown, none silently dropped");
+        assertEquals(8L, relay.credits.get("alice"), "one reset request until bob answers: a flood costs alice one credit");
+        assertEquals(List.of("one", "two"), alice.messenger.history("bob").stream().map(StoredMessage::text).toList());
+
+        // bob gets the request as a new PQXDH session: not shown as a message, reported, old sessions dropped.
+        assertEquals(3, relay.queue(bob.address).peekFirst().delivery().body()[0], "a PQXDH setup message");
+        relay.deliverAll(bob, false);
+        assertEquals(List.of("session-reset alice/1 requested by peer"), bobSees.events);
+        assertEquals(List.of("one", "two", "garbled"), bob.messenger.history("alice").stream().map(StoredMessage::text).toList());
+        assertTrue(bob.store.sessionRecord(alice.address).orElseThrow().previous().isEmpty(), "the broken sessions are not reused");
+        bob.messenger.send("alice", MessageContent.text("three"));
+        relay.deliverAll(alice, false);
+        assertEquals(List.of("one", "two", "three"), alice.messenger.history("bob").stream().map(StoredMessage::text).toList(),
+                "bob's next message uses the new session");
+
+        // bob answered: a new failure may request a new reset
+        byte[] broken = real.body().clone();
+        broken[broken.length - 1] ^= 1;
+        alice.messenger.delivered(new RelayFrames.Delivery("ack-b9", "broken-9", "bob", 1, "1", broken,
+                "2026-11-26T12:00:00Z", "message"));
+        assertEquals(7L, relay.credits.get("alice"));
+    }
+
+    @Test
+    void aPeerThatLostItsSessionAsksForAResetAndTheNextMessageArrives() {
+        Seen bobSees = new Seen();
+        Client alice = client("alice", 1);
+        Client bob = client("bob", 1, bobSees);
+        relay.credits.put("alice", 10L);
+        relay.credits.put("bob", 10L);
+        alice.messenger.send("bob", MessageContent.text("one"));
+        relay.deliverAll(bob, false);
+        bob.messenger.send("alice", MessageContent.text("two"));
+        relay.deliverAll(alice, false);
+
+        bob.store.removeSessionRecord(alice.address); // bob's state lost its session (a restore, a bug)
+        alice.messenger.send("bob", MessageContent.text("lost"));
+        relay.deliverAll(bob, false);
+        assertEquals("undecryptable alice/1: no session with alice/1", bobSees.events.get(0));
+        assertEquals("session-reset alice/1 requested here", bobSees.events.get(1));
+        relay.deliverAll(alice, false);
+        alice.messenger.send("bob", MessageContent.text("again"));
+        relay.deliverAll(bob, false);
+        assertEquals(List.of("one", "again"), bob.messenger.history("alice").stream().filter(m -> !m.outgoing())
+                .map(StoredMessage::text).toList());
     }
 
     @Test
