@@ -41,7 +41,10 @@ final class Profile implements AutoCloseable {
         try {
             if (ProfileStore.exists(env.home(), name)) {
                 try {
-                    return new Profile(env, ProfileStore.open(env.home(), name, passphrase));
+                    ProfileStore store = ProfileStore.open(env.home(), name, passphrase);
+                    // protocol-crypto.md §8 "Rollback": told once, when the restored copy is first opened
+                    store.rollbackDetected().ifPresent(r -> System.err.println("sc: WARNING: " + r.message()));
+                    return new Profile(env, store);
                 } catch (net.secureconnect.sdk.store.WrongPassphraseException e) {
                     throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "wrong passphrase for profile '" + name + "'");
                 }

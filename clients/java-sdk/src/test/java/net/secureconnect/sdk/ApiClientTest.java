@@ -136,6 +136,7 @@ class ApiClientTest {
         });
 
         IdentityClient identity = new IdentityClient(HttpClient.newHttpClient(), base, () -> "token");
+        device.generateKemOneTimePrekeys(50); // the 50 the server holds
         String accountId = identity.me().accountId();
         assertEquals(4, identity.registerDevice(accountId, device));
         assertEquals(Optional.of(4), device.deviceId());
@@ -148,6 +149,15 @@ class ApiClientTest {
         assertEquals(new IdentityClient.Refill(0, 100), identity.refillPrekeysIfLow(accountId, 4, device));
         assertEquals(100, uploads.get("last").get("kemOneTimePrekeys").size());
         assertTrue(uploads.get("last").path("oneTimePrekeys").isMissingNode());
+        assertTrue(device.oneTimePrekeyReplacedAt(1).isEmpty(), "the X25519 set was not replaced");
+        // The server holds more one-time keys than this device has private keys for (a profile rolled back, §8):
+        // a new set replaces them, and the earlier local ones become stale (deleted after the grace period, §2).
+        left[0] = 500;
+        left[1] = 100;
+        assertEquals(new IdentityClient.Refill(100, 0), identity.refillPrekeysIfLow(accountId, 4, device));
+        assertTrue(device.oneTimePrekeyReplacedAt(1).isPresent());
+        assertTrue(device.oneTimePrekeyReplacedAt(101).isEmpty(), "the uploaded set is current");
+        left[0] = 60;
         assertTrue(uploads.get("last").toString().length() < 512 * 1024, "under identity-service's body limit");
         left[1] = 100;
         uploads.clear();

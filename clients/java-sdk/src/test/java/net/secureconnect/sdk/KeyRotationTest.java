@@ -54,4 +54,48 @@ class KeyRotationTest {
         byte[] late = carol.cipher.encrypt(bob.address, "too late".getBytes());
         assertThrows(InvalidMessageException.class, () -> bob.receive(carol, late));
     }
+
+    @Test
+    void oneTimePrekeysReplacedOnTheServerAreDeletedAfterTheGracePeriod() {
+        Party alice = new Party("alice", 1);
+        Party carol = new Party("carol", 1);
+        LocalDevice bobDevice = LocalDevice.generate();
+        Party bob = new Party(new net.secureconnect.sdk.keys.DeviceAddress("bob", 1), bobDevice); // one-time keys 1..5
+        long t0 = System.currentTimeMillis();
+        // alice and carol claimed one-time keys 1 and 2 from the server; their setups are still in flight
+        alice.cipher.startSession(bobDevice.bundle("bob", 1, 1));
+        carol.cipher.startSession(bobDevice.bundle("bob", 1, 2));
+        // bob uploads a new set (ids 6..8), which replaces the server's unclaimed 3..5
+        var uploaded = bobDevice.generateOneTimePrekeys(3).stream().map(java.util.Map.Entry::getKey).toList();
+        bobDevice.oneTimePrekeysReplaced(uploaded, t0);
+        assertEquals(java.util.Optional.of(t0), bobDevice.oneTimePrekeyReplacedAt(3));
+        assertTrue(bobDevice.oneTimePrekeyReplacedAt(6).isEmpty());
+        // the state file keeps when they were replaced
+        assertEquals(java.util.Optional.of(t0), LocalDevice.fromJson(bobDevice.toJson()).oneTimePrekeyReplacedAt(1));
+
+        bobDevice.rotateIfDue(t0 + 29 * DAY);
+        assertEquals("within the grace period", bob.receive(alice, alice.cipher.encrypt(bob.address,
+                "within the grace period".getBytes())));
+        assertTrue(bobDevice.oneTimePrekey(2).isPresent() && bobDevice.oneTimePrekey(5).isPresent());
+
+        assertTrue(bobDevice.rotateIfDue(t0 + 31 * DAY));
+        assertEquals(java.util.Set.of(6, 7, 8), bobDevice.oneTimePrekeys().keySet(), "stale ones deleted, the current set kept");
+        byte[] late = carol.cipher.encrypt(bob.address, "too late".getBytes());
+        var e = assertThrows(InvalidMessageException.class, () -> bob.receive(carol, late));
+        assertEquals("unknown or used one-time prekey 2", e.getMessage());
+    }
+
+    @Test
+    void replacedKemOneTimePrekeysExpireToo() {
+        LocalDevice device = LocalDevice.generate();
+        device.generateKemOneTimePrekeys(2);
+        long t0 = System.currentTimeMillis();
+        var uploaded = device.generateKemOneTimePrekeys(2).stream().map(net.secureconnect.sdk.keys.KemPrekey::keyId).toList();
+        device.kemOneTimePrekeysReplaced(uploaded, t0);
+        device.rotateIfDue(t0 + 29 * DAY);
+        assertEquals(4, device.kemOneTimePrekeys().size());
+        LocalDevice reloaded = LocalDevice.fromJson(device.toJson());
+        reloaded.rotateIfDue(t0 + 31 * DAY);
+        assertEquals(java.util.Set.copyOf(uploaded), reloaded.kemOneTimePrekeys().keySet());
+    }
 }

@@ -225,4 +225,151 @@ class ProfileStoreTest {
         return net.secureconnect.sdk.crypto.Bytes.concat("SCS1".getBytes(StandardCharsets.US_ASCII), nonce,
                 net.secureconnect.sdk.crypto.Sodium.aeadEncrypt(k, nonce, json, ad));
     }
+
+    // ---- rollback (§8 "Rollback") ----
+
+    @Test
+    void aRestoredOlderCopyOfTheProfileIsDetectedAndItsSessionsAreResetNotReused(@TempDir Path witness,
+                                                                                @TempDir Path backup) throws Exception {
+        LocalDevice bobDevice = LocalDevice.generate();
+        bobDevice.generateOneTimePrekeys(3);
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        Party alice = new Party("alice", 1);
+        Party bobPeer = new Party(bobAddress, bobDevice);
+        byte[] setup;
+        try (ProfileStore store = ProfileStore.create(root, "bob", PASSPHRASE, bobDevice, FAST, witness)) {
+            SessionCipher bob = new SessionCipher(store);
+            alice.cipher.startSession(bobDevice.bundle("bob", 1, 1));
+            setup = alice.cipher.encrypt(bobAddress, bytes("one"));
+            assertEquals("one", text(bob.decrypt(alice.address, setup)));
+        }
+        copyTree(root.resolve("bob"), backup.resolve("bob")); // the backup
+        long counterAtBackup;
+        byte[] afterRestore;
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE, witness)) {
+            assertTrue(store.rollbackDetected().isEmpty(), "a normal reopen is not a rollback");
+            counterAtBackup = store.stateCounter();
+            SessionCipher bob = new SessionCipher(store);
+            // the conversation goes on after the backup: bob's ratchet moves forward
+            assertEquals("two", alice.receive(bobPeer, bob.encrypt(alice.address, bytes("two"))));
+            assertEquals("three", text(bob.decrypt(alice.address, alice.cipher.encrypt(bobAddress, bytes("three")))));
+            assertTrue(store.stateCounter() > counterAtBackup);
+            afterRestore = alice.cipher.encrypt(bobAddress, bytes("four"));
+        }
+        int oldSignedPrekey = bobDevice.currentSignedPrekey().keyId();
+
+        // The older copy is put back (a backup restore, a sync tool, or someone with access to the files).
+        deleteTree(root.resolve("bob"));
+        copyTree(backup.resolve("bob"), root.resolve("bob"));
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE, witness)) {
+            ProfileStore.Rollback rollback = store.rollbackDetected().orElseThrow();
+            assertTrue(rollback.profileCounter() < rollback.witnessCounter(), rollback.toString());
+            assertEquals(1, rollback.sessionsDropped());
+            assertTrue(rollback.message().startsWith("this profile is OLDER than the one last used on this computer"),
+                    "what the user sees: " + rollback.message());
+            // sessions are not reused: the restored (older) session is gone, so bob cannot re-encrypt with old keys
+            assertTrue(store.sessionRecord(alice.address).isEmpty());
+            SessionCipher bob = new SessionCipher(store);
+            assertThrows(IllegalStateException.class, () -> bob.encrypt(alice.address, bytes("reuse")));
+            var e = assertThrows(net.secureconnect.sdk.protocol.InvalidMessageException.class,
+                    () -> bob.decrypt(alice.address, afterRestore));
+            assertEquals("no session with alice/1", e.getMessage(), "reported; a reset is requested (§5.4)");
+            // every restored prekey is replaced: the old setup (replayed) names keys bob no longer has
+            LocalDevice restored = store.localDevice();
+            assertTrue(restored.currentSignedPrekey().keyId() > oldSignedPrekey + 60_000);
+            assertTrue(restored.signedPrekey(oldSignedPrekey).isEmpty());
+            assertTrue(restored.oneTimePrekeys().isEmpty());
+            assertThrows(net.secureconnect.sdk.protocol.InvalidMessageException.class, () -> bob.decrypt(alice.address, setup));
+            // a fresh session from bob's new bundle works
+            alice.cipher.startSession(restored.bundle("bob", 1, null));
+            assertEquals("new", text(bob.decrypt(alice.address, alice.cipher.encrypt(bobAddress, bytes("new")))));
+        }
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE, witness)) {
+            assertTrue(store.rollbackDetected().isEmpty(), "reported once; the counter continues above the witness");
+        }
+        // What it does not detect: the same older copy on a machine without this witness (a moved profile, a
+        // restored home folder that brought an old witness along) opens as current.
+        deleteTree(root.resolve("bob"));
+        copyTree(backup.resolve("bob"), root.resolve("bob"));
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE, backup.resolve("elsewhere"))) {
+            assertTrue(store.rollbackDetected().isEmpty());
+        }
+    }
+
+    @Test
+    void aTamperedWitnessDetectsNothingButDoesNotLockTheUserOut(@TempDir Path witness) throws Exception {
+        try (ProfileStore ignored = ProfileStore.create(root, "w", PASSPHRASE, LocalDevice.generate(), FAST, witness)) {
+            // created
+        }
+        try (var files = Files.list(witness)) {
+            Path file = files.findFirst().orElseThrow();
+            byte[] data = Files.readAllBytes(file);
+            data[data.length - 1] ^= 1;
+            Files.write(file, data);
+        }
+        try (ProfileStore store = ProfileStore.open(root, "w", PASSPHRASE, witness)) {
+            assertTrue(store.rollbackDetected().isEmpty());
+        }
+    }
+
+    // ---- base keys per signed prekey (§5.1) ----
+
+    @Test
+    void aReplayedSetupToAStillValidOldSignedPrekeyIsRefusedAndItsBaseKeysGoWithIt() throws Exception {
+        long day = 24L * 3600 * 1000;
+        LocalDevice bobDevice = LocalDevice.generate();
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        Party alice = new Party("alice", 1);
+        byte[] setup;
+        long t0 = bobDevice.currentSignedPrekey().createdAtMillis();
+        try (ProfileStore store = ProfileStore.create(root, "bob", PASSPHRASE, bobDevice, FAST)) {
+            SessionCipher bob = new SessionCipher(store);
+            // no one-time prekey (the server's stock was drained): only the signed prekey and the last-resort KEM key
+            alice.cipher.startSession(bobDevice.bundle("bob", 1, null));
+            setup = alice.cipher.encrypt(bobAddress, bytes("once"));
+            assertEquals("once", text(bob.decrypt(alice.address, setup)));
+            assertEquals(1, store.baseKeyCount(1));
+            bobDevice.rotateIfDue(t0 + 8 * day); // signed prekey 2 current, 1 kept for its grace period
+            store.localDeviceChanged();
+            assertEquals(1, store.baseKeyCount(1), "kept as long as its signed prekey");
+        }
+        try (ProfileStore store = ProfileStore.open(root, "bob", PASSPHRASE)) {
+            SessionCipher bob = new SessionCipher(store);
+            store.removeSessionRecord(alice.address); // the session is gone (a reset, 'sc trust'): only the memory is left
+            // A relay replays alice's setup message: its keys are all still valid, the base-key memory refuses it.
+            var e = assertThrows(DuplicateMessageException.class, () -> bob.decrypt(alice.address, setup));
+            assertEquals("session setup with this base key already accepted", e.getMessage());
+            assertTrue(store.sessionRecord(alice.address).isEmpty(), "nothing stored");
+
+            LocalDevice reopened = store.localDevice();
+            reopened.rotateIfDue(t0 + 39 * day); // 31 days after its replacement signed prekey 1 is deleted
+            store.localDeviceChanged();
+            assertTrue(reopened.signedPrekey(1).isEmpty());
+            assertEquals(0, store.baseKeyCount(1), "deleted with its signed prekey");
+            var unknown = assertThrows(net.secureconnect.sdk.protocol.InvalidMessageException.class,
+                    () -> bob.decrypt(alice.address, setup));
+            assertEquals("unknown signed prekey 1", unknown.getMessage());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().equals("lock")) {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
 }

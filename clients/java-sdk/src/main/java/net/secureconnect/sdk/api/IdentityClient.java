@@ -106,14 +106,26 @@ public final class IdentityClient {
         boolean serverStale = left.signedPrekeyId() != device.currentSignedPrekey().keyId()
                 || !java.util.Objects.equals(left.kemLastResortPrekeyId(),
                         device.currentKemLastResortPrekey().map(KemPrekey::keyId).orElse(null));
+        // Low, or the server holds more keys of a kind than this device has private keys for (a profile restored
+        // after a rollback dropped them, §8): a new full set replaces the server's unclaimed ones.
         List<Map.Entry<Integer, X25519KeyPair>> oneTime = left.oneTimePrekeys() < REFILL_BELOW
+                || left.oneTimePrekeys() > device.oneTimePrekeys().size()
                 ? device.generateOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
         List<KemPrekey> kemOneTime = left.kemOneTimePrekeys() < REFILL_BELOW
+                || left.kemOneTimePrekeys() > device.kemOneTimePrekeys().size()
                 ? device.generateKemOneTimePrekeys(LocalDevice.ONE_TIME_PREKEYS_PER_UPLOAD) : List.of();
         Refill refill = new Refill(oneTime.size(), kemOneTime.size(), rotated || serverStale);
         if (refill.any()) {
             // Always carries the current signed and last-resort KEM prekeys.
             http.put(devicePath(accountId, deviceId) + "/keys", device.keyUploadBody(oneTime, kemOneTime));
+            // The upload replaced the server's unclaimed keys of the kinds it carried: older local ones are stale.
+            long now = System.currentTimeMillis();
+            if (!oneTime.isEmpty()) {
+                device.oneTimePrekeysReplaced(oneTime.stream().map(Map.Entry::getKey).toList(), now);
+            }
+            if (!kemOneTime.isEmpty()) {
+                device.kemOneTimePrekeysReplaced(kemOneTime.stream().map(KemPrekey::keyId).toList(), now);
+            }
         }
         return refill;
     }

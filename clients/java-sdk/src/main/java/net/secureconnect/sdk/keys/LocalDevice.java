@@ -47,6 +47,14 @@ public final class LocalDevice {
     private Integer currentKemLastResortId;
     private final TreeMap<Integer, KemPrekey> kemOneTimePrekeys = new TreeMap<>();
     private int nextKemOneTimePrekeyId = 1;
+    /**
+     * When a one-time prekey stopped being on the server: a later upload of that kind replaced it (§2). Only a setup
+     * already in flight can still name it; it is deleted {@link #OLD_SIGNED_PREKEY_RETENTION_MILLIS} after.
+     */
+    private final Map<Integer, Long> oneTimeReplacedAt = new TreeMap<>();
+    private final Map<Integer, Long> kemOneTimeReplacedAt = new TreeMap<>();
+    /** After a detected rollback key ids jump this far, away from any id the lost later state may have published. */
+    static final int ROLLBACK_ID_JUMP = 1 << 16;
     private String accountId;
     private Integer deviceId;
 
@@ -123,6 +131,7 @@ public final class LocalDevice {
 
     public void consumeKemOneTimePrekey(int keyId) {
         kemOneTimePrekeys.remove(keyId);
+        kemOneTimeReplacedAt.remove(keyId);
     }
 
     public Map<Integer, KemPrekey> kemOneTimePrekeys() {
@@ -156,6 +165,7 @@ public final class LocalDevice {
         int before = signedPrekeys.size() + kemLastResortPrekeys.size();
         pruneReplaced(signedPrekeys, currentSignedPrekeyId, SignedPrekey::createdAtMillis, nowMillis);
         pruneReplaced(kemLastResortPrekeys, currentKemLastResortId, KemPrekey::createdAtMillis, nowMillis);
+        changed |= pruneStaleOneTimePrekeys(nowMillis);
         return changed || signedPrekeys.size() + kemLastResortPrekeys.size() != before;
     }
 
@@ -199,6 +209,11 @@ public final class LocalDevice {
         return Optional.ofNullable(signedPrekeys.get(keyId));
     }
 
+    /** Ids of the signed prekeys kept (the current one and replaced ones in their grace period). */
+    public java.util.Set<Integer> signedPrekeyIds() {
+        return Collections.unmodifiableSet(signedPrekeys.keySet());
+    }
+
     public SignedPrekey currentSignedPrekey() {
         return signedPrekeys.get(currentSignedPrekeyId);
     }
@@ -210,6 +225,80 @@ public final class LocalDevice {
     /** Forgets a one-time prekey once a session set up with it has authenticated a message. */
     public void consumeOneTimePrekey(int keyId) {
         oneTimePrekeys.remove(keyId);
+        oneTimeReplacedAt.remove(keyId);
+    }
+
+    /**
+     * An upload of one-time X25519 prekeys {@code uploaded} succeeded: it replaced the server's unclaimed ones, so
+     * every other local one-time prekey is no longer on the server and is deleted after the retention (§2).
+     */
+    public void oneTimePrekeysReplaced(java.util.Collection<Integer> uploaded, long nowMillis) {
+        markReplaced(oneTimePrekeys.keySet(), oneTimeReplacedAt, uploaded, nowMillis);
+    }
+
+    /** The same for one-time ML-KEM-768 prekeys. */
+    public void kemOneTimePrekeysReplaced(java.util.Collection<Integer> uploaded, long nowMillis) {
+        markReplaced(kemOneTimePrekeys.keySet(), kemOneTimeReplacedAt, uploaded, nowMillis);
+    }
+
+    private static void markReplaced(java.util.Set<Integer> local, Map<Integer, Long> replacedAt,
+                                     java.util.Collection<Integer> uploaded, long nowMillis) {
+        java.util.Set<Integer> kept = new java.util.HashSet<>(uploaded);
+        for (int id : local) {
+            if (!kept.contains(id)) {
+                replacedAt.putIfAbsent(id, nowMillis);
+            }
+        }
+    }
+
+    /** When a one-time prekey was replaced on the server, if it was (tests, diagnostics). */
+    public Optional<Long> oneTimePrekeyReplacedAt(int keyId) {
+        return Optional.ofNullable(oneTimeReplacedAt.get(keyId));
+    }
+
+    /** Deletes one-time prekeys of both kinds replaced on the server more than the retention ago; whether any went. */
+    private boolean pruneStaleOneTimePrekeys(long nowMillis) {
+        boolean changed = false;
+        for (var stale : List.of(Map.entry(oneTimeReplacedAt, (Map<Integer, ?>) oneTimePrekeys),
+                Map.entry(kemOneTimeReplacedAt, (Map<Integer, ?>) kemOneTimePrekeys))) {
+            var it = stale.getKey().entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (nowMillis - e.getValue() > OLD_SIGNED_PREKEY_RETENTION_MILLIS) {
+                    stale.getValue().remove(e.getKey());
+                    it.remove();
+                    changed = true;
+                }
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * After a detected rollback of the profile (§8): the restored keys may include prekeys the lost later state
+     * already used or replaced, so every signed, last-resort and one-time prekey is dropped and new current signed
+     * and last-resort KEM prekeys are made, their ids (and the next one-time ids) {@link #ROLLBACK_ID_JUMP} ahead.
+     * A setup message naming any earlier prekey (a replay included) is then refused as unknown. Upload at once.
+     */
+    public void resetAfterRollback(long nowMillis) {
+        int spk = jump(currentSignedPrekeyId);
+        int kem = jump(currentKemLastResortId == null ? 0 : currentKemLastResortId);
+        signedPrekeys.clear();
+        addSignedPrekey(spk, Sodium.x25519Generate(), nowMillis);
+        kemLastResortPrekeys.clear();
+        setKemLastResortPrekey(kem, MlKem768.generate(), nowMillis);
+        oneTimePrekeys.clear();
+        oneTimeReplacedAt.clear();
+        kemOneTimePrekeys.clear();
+        kemOneTimeReplacedAt.clear();
+        nextOneTimePrekeyId = jump(nextOneTimePrekeyId - 1);
+        nextKemOneTimePrekeyId = jump(nextKemOneTimePrekeyId - 1);
+    }
+
+    /** id + 1 + ROLLBACK_ID_JUMP, within 1..MAX_KEY_ID. */
+    private static int jump(int id) {
+        long next = (long) Math.max(0, id) + 1 + ROLLBACK_ID_JUMP;
+        return (int) ((next - 1) % MAX_KEY_ID) + 1;
     }
 
     public Map<Integer, X25519KeyPair> oneTimePrekeys() {
@@ -355,8 +444,12 @@ public final class LocalDevice {
         }
         node.put("nextOneTimePrekeyId", nextOneTimePrekeyId);
         ArrayNode otps = node.putArray("oneTimePrekeys");
-        oneTimePrekeys.forEach((id, pair) -> otps.addObject().put("keyId", id)
-                .put("privateKey", Bytes.base64(pair.privateKey())));
+        oneTimePrekeys.forEach((id, pair) -> {
+            ObjectNode k = otps.addObject().put("keyId", id).put("privateKey", Bytes.base64(pair.privateKey()));
+            if (oneTimeReplacedAt.containsKey(id)) {
+                k.put("replacedAt", oneTimeReplacedAt.get(id));
+            }
+        });
         if (currentKemLastResortId != null) {
             node.put("currentKemLastResortPrekeyId", currentKemLastResortId);
         }
@@ -364,7 +457,13 @@ public final class LocalDevice {
         kemLastResortPrekeys.values().forEach(k -> kemLastResort.add(kemJson(k)));
         node.put("nextKemOneTimePrekeyId", nextKemOneTimePrekeyId);
         ArrayNode kemOneTime = node.putArray("kemOneTimePrekeys");
-        kemOneTimePrekeys.values().forEach(k -> kemOneTime.add(kemJson(k)));
+        kemOneTimePrekeys.values().forEach(k -> {
+            ObjectNode entry = kemJson(k);
+            if (kemOneTimeReplacedAt.containsKey(k.keyId())) {
+                entry.put("replacedAt", kemOneTimeReplacedAt.get(k.keyId()));
+            }
+            kemOneTime.add(entry);
+        });
         if (accountId != null) {
             node.put("accountId", accountId);
             node.put("deviceId", deviceId);
@@ -388,6 +487,9 @@ public final class LocalDevice {
         for (JsonNode k : node.path("oneTimePrekeys")) {
             device.oneTimePrekeys.put(k.path("keyId").asInt(),
                     Sodium.x25519FromPrivate(Bytes.base64(k.path("privateKey").asText(), 32)));
+            if (k.hasNonNull("replacedAt")) {
+                device.oneTimeReplacedAt.put(k.path("keyId").asInt(), k.get("replacedAt").asLong());
+            }
         }
         for (JsonNode k : node.path("kemLastResortPrekeys")) {
             KemPrekey key = kemFromJson(k);
@@ -399,6 +501,9 @@ public final class LocalDevice {
         for (JsonNode k : node.path("kemOneTimePrekeys")) {
             KemPrekey key = kemFromJson(k);
             device.kemOneTimePrekeys.put(key.keyId(), key);
+            if (k.hasNonNull("replacedAt")) {
+                device.kemOneTimeReplacedAt.put(key.keyId(), k.get("replacedAt").asLong());
+            }
         }
         device.nextKemOneTimePrekeyId = node.path("nextKemOneTimePrekeyId").asInt(1);
         if (node.hasNonNull("accountId")) {

@@ -57,6 +57,8 @@ public final class Messenger implements RelayClient.Handler {
     private volatile Listener listener = m -> { };
     /** When the prekey stock was last checked ({@link System#nanoTime()}); null: not yet. */
     private volatile Long lastReplenish;
+    /** The profile was a restored older copy (§8): its new prekeys must reach the server before anything else. */
+    private volatile boolean publishAfterRollback;
 
     public Messenger(ProfileStore store, KeyDirectory directory, TrustListener trustListener) {
         this.store = store;
@@ -64,6 +66,7 @@ public final class Messenger implements RelayClient.Handler {
         this.trustListener = trustListener;
         this.cipher = new SessionCipher(store, KeySource.RANDOM, trustListener);
         this.log = new MessageLog(store);
+        this.publishAfterRollback = store.rollbackDetected().isPresent();
         this.self = new DeviceAddress(store.localDevice().accountId()
                 .orElseThrow(() -> new IllegalStateException("this device is not registered")),
                 store.localDevice().deviceId().orElseThrow());
@@ -90,6 +93,9 @@ public final class Messenger implements RelayClient.Handler {
      * {@link RelayException.UnavailableException}; nothing is recorded in the history then.
      */
     public String send(String recipient, MessageContent content) {
+        if (publishAfterRollback) {
+            replenishIfDue();
+        }
         byte[] plaintext = content.encode();
         String id = deliver(recipient, plaintext);
         synchronized (lock) {
@@ -359,7 +365,7 @@ public final class Messenger implements RelayClient.Handler {
     private void replenishIfDue() {
         long now = System.nanoTime();
         Long last = lastReplenish;
-        if (last != null && now - last < REPLENISH_EVERY_NANOS) {
+        if (!publishAfterRollback && last != null && now - last < REPLENISH_EVERY_NANOS) {
             return;
         }
         lastReplenish = now;
@@ -368,6 +374,7 @@ public final class Messenger implements RelayClient.Handler {
                 if (directory.replenish(store.localDevice())) {
                     store.localDeviceChanged();
                 }
+                publishAfterRollback = false;
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "one-time prekeys not replenished: " + e.getMessage());

@@ -16,7 +16,8 @@ public final class InMemoryProtocolStore implements ProtocolStore {
 
     private final LocalDevice device;
     private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
-    private final Set<String> baseKeys = new HashSet<>();
+    /** Accepted base keys per signed prekey id; a bucket goes when its signed prekey is deleted. */
+    private final Map<Integer, Set<String>> baseKeys = new HashMap<>();
     private final Map<DeviceAddress, IdentityPin> pins = new java.util.TreeMap<>(
             java.util.Comparator.comparing(DeviceAddress::accountId).thenComparingInt(DeviceAddress::deviceId));
 
@@ -31,6 +32,7 @@ public final class InMemoryProtocolStore implements ProtocolStore {
 
     @Override
     public void localDeviceChanged() {
+        baseKeys.keySet().removeIf(id -> device.signedPrekey(id).isEmpty());
     }
 
     @Override
@@ -44,13 +46,13 @@ public final class InMemoryProtocolStore implements ProtocolStore {
     }
 
     @Override
-    public boolean isBaseKeyKnown(byte[] baseKey) {
-        return baseKeys.contains(Bytes.hex(baseKey));
+    public boolean isBaseKeyKnown(int signedPrekeyId, byte[] baseKey) {
+        return baseKeys.getOrDefault(signedPrekeyId, Set.of()).contains(Bytes.hex(baseKey));
     }
 
     @Override
-    public void rememberBaseKey(byte[] baseKey) {
-        baseKeys.add(Bytes.hex(baseKey));
+    public void rememberBaseKey(int signedPrekeyId, byte[] baseKey) {
+        baseKeys.computeIfAbsent(signedPrekeyId, id -> new HashSet<>()).add(Bytes.hex(baseKey));
     }
 
     @Override

@@ -45,9 +45,13 @@ public interface ProtocolStore {
     /** Drops every session with a device (its pinned identity was replaced). */
     void removeSessionRecord(DeviceAddress address);
 
-    boolean isBaseKeyKnown(byte[] baseKey);
+    /**
+     * Whether a setup message with this base key naming this signed prekey was already accepted (§5.1 step 2).
+     * Base keys are remembered per signed prekey, as long as that prekey is kept, and forgotten with it.
+     */
+    boolean isBaseKeyKnown(int signedPrekeyId, byte[] baseKey);
 
-    void rememberBaseKey(byte[] baseKey);
+    void rememberBaseKey(int signedPrekeyId, byte[] baseKey);
 
     /** The pin of a peer device (docs/protocol-crypto.md §10). */
     Optional<IdentityPin> pin(DeviceAddress device);

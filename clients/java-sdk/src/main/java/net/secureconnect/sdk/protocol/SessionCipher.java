@@ -154,7 +154,7 @@ public final class SessionCipher {
             // A later message of a session already set up (the initiator repeats the X3DH fields until it hears back).
             return decryptInRecord(peer, record.get(), java.util.List.of(existing.get()), setup);
         }
-        if (store.isBaseKeyKnown(setup.baseKey())) {
+        if (store.isBaseKeyKnown(setup.signedPrekeyId(), setup.baseKey())) {
             throw new DuplicateMessageException("session setup with this base key already accepted");
         }
         if (!Sodium.verify(setup.identityKey(), SignedMessages.agreementKey(setup.agreementKey()),
@@ -197,7 +197,7 @@ public final class SessionCipher {
         if (keysChanged) {
             store.localDeviceChanged();
         }
-        store.rememberBaseKey(setup.baseKey());
+        store.rememberBaseKey(setup.signedPrekeyId(), setup.baseKey());
         trust.commit(decision);
         store.storeSession(peer, session);
         return plaintext;

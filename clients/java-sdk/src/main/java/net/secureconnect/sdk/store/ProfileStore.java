@@ -28,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +46,11 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     static final byte[] MAGIC = Bytes.ascii("SCS1");
     static final String AD_LABEL = "SecureConnect state v1";
     static final byte[] VERIFIER_PLAINTEXT = Bytes.ascii("SecureConnect passphrase check");
-    /** Accepted base keys remembered (oldest forgotten first). */
+    /** Accepted base keys remembered per signed prekey (oldest forgotten first). */
     public static final int MAX_BASE_KEYS = 10_000;
+    static final String COUNTER_FILE = "counter.bin";
+    /** AD name of the witness file (§8 "Rollback"), which lives outside the profile folder. */
+    static final String WITNESS_AD_NAME = "witness";
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PINS_FILE = "pins.bin";
@@ -59,7 +63,16 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     private final FileLock lock;
     private final LocalDevice device;
     private final Map<DeviceAddress, SessionRecord> sessions = new HashMap<>();
-    private final LinkedHashSet<String> baseKeys = new LinkedHashSet<>();
+    /** Accepted base keys by the signed prekey id their setup named (§5.1 step 2); a bucket goes with its prekey. */
+    private final Map<Integer, LinkedHashSet<String>> baseKeys = new java.util.TreeMap<>();
+    /** Base keys from the pre-issue-15 global list, and the signed prekeys present when they were migrated. */
+    private final LinkedHashSet<String> legacyBaseKeys = new LinkedHashSet<>();
+    private final java.util.TreeSet<Integer> legacyBaseKeysCover = new java.util.TreeSet<>();
+    /** Rollback detection (§8): the state counter, its copy outside the profile folder, and what open found. */
+    private Path witnessDir;
+    private byte[] profileId;
+    private long counter;
+    private Rollback rollback;
     private final Map<DeviceAddress, IdentityPin> pins = new java.util.TreeMap<>(
             java.util.Comparator.comparing(DeviceAddress::accountId).thenComparingInt(DeviceAddress::deviceId));
 
@@ -79,6 +92,12 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
     /** Creates {@code root/profile/} holding {@code device}; refuses an existing profile. */
     public static ProfileStore create(Path root, String profile, char[] passphrase, LocalDevice device,
                                       KdfParameters kdf) {
+        return create(root, profile, passphrase, device, kdf, defaultWitnessDirectory());
+    }
+
+    /** The same, with the state counter's witness kept in {@code witnessDir} (§8 "Rollback"). */
+    public static ProfileStore create(Path root, String profile, char[] passphrase, LocalDevice device,
+                                      KdfParameters kdf, Path witnessDir) {
         Path dir = root.resolve(checkName(profile));
         if (Files.exists(dir.resolve("profile.json"))) {
             throw new StateStoreException("profile '" + profile + "' already exists");
@@ -97,8 +116,11 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         header.putObject("kdf").put("algorithm", "argon2id13").put("opsLimit", kdf.opsLimit())
                 .put("memLimit", kdf.memLimit()).put("salt", Bytes.base64(salt));
         header.put("verifier", Bytes.base64(store.seal("profile.json#verifier", VERIFIER_PLAINTEXT)));
+        store.witnessDir = witnessDir;
+        store.profileId = Sodium.randomBytes(16);
         try {
-            store.writeEncrypted("device.bin", device.toJson());
+            createPrivateDirectory(witnessDir);
+            store.writeFile("device.bin", device.toJson());
             store.writeBaseKeys();
             // profile.json last: a crash before this leaves no profile that half-opens.
             atomicWrite(dir.resolve("profile.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header));
@@ -114,6 +136,15 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
      * {@link StateStoreException} if the profile is missing, in use by another process, or corrupted.
      */
     public static ProfileStore open(Path root, String profile, char[] passphrase) throws WrongPassphraseException {
+        return open(root, profile, passphrase, defaultWitnessDirectory());
+    }
+
+    /**
+     * The same, checking the state counter against its witness in {@code witnessDir} (§8 "Rollback"): a profile
+     * older than the witness opens with its sessions dropped and its prekeys replaced ({@link #rollbackDetected}).
+     */
+    public static ProfileStore open(Path root, String profile, char[] passphrase, Path witnessDir)
+            throws WrongPassphraseException {
         Path dir = root.resolve(checkName(profile));
         JsonNode header;
         try {
@@ -147,16 +178,20 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         try {
             LocalDevice device = LocalDevice.fromJson(partial.readEncrypted("device.bin"));
             ProfileStore store = new ProfileStore(dir, key, partial.lockChannel, partial.lock, device);
+            store.witnessDir = witnessDir;
+            // Counter and witness are read before anything below may write (and so bump) either.
+            store.loadCounter();
+            long counterAtOpen = store.counter;
+            Long witnessed = store.readWitness();
             store.loadSessions();
-            for (JsonNode baseKey : store.readEncrypted("basekeys.bin").path("baseKeys")) {
-                store.baseKeys.add(baseKey.asText());
-            }
+            store.loadBaseKeys();
             if (Files.exists(dir.resolve(PINS_FILE))) {
                 for (JsonNode pin : store.readEncrypted(PINS_FILE).path("pins")) {
                     IdentityPin p = IdentityPin.fromJson(pin);
                     store.pins.put(p.device(), p);
                 }
             }
+            store.checkRollback(counterAtOpen, witnessed);
             return store;
         } catch (RuntimeException e) {
             partial.close();
@@ -209,7 +244,10 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
 
     @Override
     public void localDeviceChanged() {
-        writeEncrypted("device.bin", device.toJson());
+        writeState("device.bin", device.toJson());
+        if (pruneBaseKeys()) {
+            writeBaseKeys();
+        }
     }
 
     @Override
@@ -223,22 +261,42 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         node.put("accountId", address.accountId());
         node.put("deviceId", address.deviceId());
         node.set("record", record.toJson());
-        writeEncrypted(sessionFile(address), node);
+        writeState(sessionFile(address), node);
         sessions.put(address, record);
     }
 
     @Override
-    public boolean isBaseKeyKnown(byte[] baseKey) {
-        return baseKeys.contains(Bytes.base64(baseKey));
+    public boolean isBaseKeyKnown(int signedPrekeyId, byte[] baseKey) {
+        String key = Bytes.base64(baseKey);
+        return baseKeys.getOrDefault(signedPrekeyId, new LinkedHashSet<>()).contains(key)
+                || legacyBaseKeysCover.contains(signedPrekeyId) && legacyBaseKeys.contains(key);
     }
 
     @Override
-    public void rememberBaseKey(byte[] baseKey) {
-        baseKeys.add(Bytes.base64(baseKey));
-        while (baseKeys.size() > MAX_BASE_KEYS) {
-            baseKeys.remove(baseKeys.iterator().next());
+    public void rememberBaseKey(int signedPrekeyId, byte[] baseKey) {
+        LinkedHashSet<String> bucket = baseKeys.computeIfAbsent(signedPrekeyId, id -> new LinkedHashSet<>());
+        bucket.add(Bytes.base64(baseKey));
+        while (bucket.size() > MAX_BASE_KEYS) {
+            bucket.remove(bucket.iterator().next());
         }
+        pruneBaseKeys();
         writeBaseKeys();
+    }
+
+    /** Drops the base keys of signed prekeys this device no longer has (deleted after their grace period). */
+    private boolean pruneBaseKeys() {
+        boolean changed = baseKeys.keySet().removeIf(id -> device.signedPrekey(id).isEmpty());
+        changed |= legacyBaseKeysCover.removeIf(id -> device.signedPrekey(id).isEmpty());
+        if (legacyBaseKeysCover.isEmpty() && !legacyBaseKeys.isEmpty()) {
+            legacyBaseKeys.clear();
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** Accepted base keys of the signed prekey {@code signedPrekeyId} (tests). */
+    public int baseKeyCount(int signedPrekeyId) {
+        return baseKeys.getOrDefault(signedPrekeyId, new LinkedHashSet<>()).size();
     }
 
     @Override
@@ -249,6 +307,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             throw new StateStoreException("cannot delete the session with " + address, e);
         }
         sessions.remove(address);
+        bump();
     }
 
     @Override
@@ -268,7 +327,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
             ObjectNode node = JSON.createObjectNode();
             ArrayNode list = node.putArray("pins");
             pins.values().forEach(p -> list.add(p.toJson()));
-            writeEncrypted(PINS_FILE, node);
+            writeState(PINS_FILE, node);
         } catch (RuntimeException e) {
             if (before == null) {
                 pins.remove(pin.device());
@@ -305,7 +364,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         } catch (IOException e) {
             throw new StateStoreException("cannot create " + dir.resolve("data"), e);
         }
-        writeEncrypted(file, content);
+        writeFile(file, content);
     }
 
     /** Removes a document; nothing happens if it does not exist. */
@@ -363,7 +422,7 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
                 JsonNode node = readEncrypted(name);
                 DeviceAddress address = new DeviceAddress(node.path("accountId").asText(), node.path("deviceId").asInt());
                 if (name.equals(legacySessionFile(address))) {
-                    writeEncrypted(sessionFile(address), node); // rename to a name that hides the contact
+                    writeFile(sessionFile(address), node); // rename to a name that hides the contact
                     Files.delete(file);
                 } else if (!sessionFile(address).equals(name)) {
                     throw new StateStoreException("session file " + file.getFileName() + " names another device");
@@ -375,14 +434,160 @@ public final class ProfileStore implements ProtocolStore, AutoCloseable {
         }
     }
 
-    private void writeBaseKeys() {
-        ObjectNode node = JSON.createObjectNode();
-        ArrayNode list = node.putArray("baseKeys");
-        baseKeys.forEach(list::add);
-        writeEncrypted("basekeys.bin", node);
+    private void loadBaseKeys() {
+        JsonNode node = readEncrypted("basekeys.bin");
+        for (JsonNode bucket : node.path("bySignedPrekey")) {
+            LinkedHashSet<String> keys = new LinkedHashSet<>();
+            bucket.path("baseKeys").forEach(k -> keys.add(k.asText()));
+            baseKeys.put(bucket.path("signedPrekeyId").asInt(), keys);
+        }
+        if (node.has("legacy")) {
+            node.path("legacy").path("baseKeys").forEach(k -> legacyBaseKeys.add(k.asText()));
+            node.path("legacy").path("signedPrekeyIds").forEach(id -> legacyBaseKeysCover.add(id.asInt()));
+        } else if (node.has("baseKeys")) {
+            // Pre-issue-15 global list: kept for the signed prekeys present now, dropped when the last of them goes.
+            node.path("baseKeys").forEach(k -> legacyBaseKeys.add(k.asText()));
+            device.signedPrekeyIds().forEach(legacyBaseKeysCover::add);
+        }
+        if (pruneBaseKeys()) {
+            writeBaseKeys();
+        }
     }
 
-    private void writeEncrypted(String name, JsonNode content) {
+    private void writeBaseKeys() {
+        ObjectNode node = JSON.createObjectNode();
+        ArrayNode buckets = node.putArray("bySignedPrekey");
+        baseKeys.forEach((id, keys) -> {
+            ObjectNode bucket = buckets.addObject().put("signedPrekeyId", id);
+            ArrayNode list = bucket.putArray("baseKeys");
+            keys.forEach(list::add);
+        });
+        if (!legacyBaseKeys.isEmpty()) {
+            ObjectNode legacy = node.putObject("legacy");
+            legacyBaseKeysCover.forEach(legacy.putArray("signedPrekeyIds")::add);
+            legacyBaseKeys.forEach(legacy.putArray("baseKeys")::add);
+        }
+        writeState("basekeys.bin", node);
+    }
+
+    // ---- rollback detection (§8 "Rollback") ----
+
+    /** What opening found when the profile was older than its witness. */
+    public record Rollback(long profileCounter, long witnessCounter, int sessionsDropped) {
+        /** What the user is told (CLI, on stderr when the profile opens). */
+        public String message() {
+            return "this profile is OLDER than the one last used on this computer (state " + profileCounter + " < "
+                    + witnessCounter + "): it was restored from a backup or copied back. Its " + sessionsDropped
+                    + " session(s) were dropped and its prekeys replaced, so nothing is reused: new sessions are set"
+                    + " up as messages go out, and contacts whose messages cannot be read are asked for new ones."
+                    + " If you did not restore it, someone with access to your files may have.";
+        }
+    }
+
+    /** Present when this profile was detected as a restored older copy; its sessions were dropped then. */
+    public Optional<Rollback> rollbackDetected() {
+        return Optional.ofNullable(rollback);
+    }
+
+    /** The state counter: one more for every state change (tests, diagnostics). */
+    public long stateCounter() {
+        return counter;
+    }
+
+    /**
+     * Where the witnesses live unless told: {@code secureconnect.witnessDir} (system property), else
+     * {@code $SC_WITNESS_DIR}, else {@code $XDG_STATE_HOME/secureconnect/witness}, else
+     * {@code ~/.local/state/secureconnect/witness} — outside the profile root, so restoring or copying back a
+     * profile folder (or the whole root) does not roll the witness back with it.
+     */
+    public static Path defaultWitnessDirectory() {
+        String property = System.getProperty("secureconnect.witnessDir");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv("SC_WITNESS_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path state = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return state.resolve("secureconnect").resolve("witness");
+    }
+
+    /** The witness of this profile: named by HMAC(N, label ‖ 0x00 ‖ profileId), so it does not name the profile. */
+    Path witnessFile() {
+        byte[] mac = net.secureconnect.sdk.crypto.Hkdf.hmacSha256(fileNameKey,
+                Bytes.concat(Bytes.ascii("SecureConnect witness v1"), new byte[] {0}, profileId));
+        return witnessDir.resolve(Bytes.hex(mac).substring(0, 32) + ".bin");
+    }
+
+    /** Counter one higher, written to counter.bin, then to the witness (in that order: a crash leaves the profile ahead). */
+    private void bump() {
+        counter++;
+        ObjectNode node = JSON.createObjectNode().put("profileId", Bytes.base64(profileId)).put("counter", counter);
+        writeFile(COUNTER_FILE, node);
+        try {
+            createPrivateDirectory(witnessDir);
+            atomicWrite(witnessFile(), Bytes.concat(MAGIC, seal(WITNESS_AD_NAME,
+                    JSON.writeValueAsBytes(JSON.createObjectNode().put("counter", counter)))));
+        } catch (IOException e) {
+            throw new StateStoreException("cannot write the state counter's witness in " + witnessDir, e);
+        }
+    }
+
+    private void loadCounter() {
+        if (Files.exists(dir.resolve(COUNTER_FILE))) {
+            JsonNode node = readEncrypted(COUNTER_FILE);
+            profileId = Bytes.base64(node.path("profileId").asText(), 16);
+            counter = node.path("counter").asLong();
+        } else {
+            profileId = Sodium.randomBytes(16); // a profile from before the counter: starts one
+            counter = 0;
+        }
+    }
+
+    /**
+     * A witness higher than the profile's counter as it was found means this profile is an older copy of itself:
+     * its sessions are dropped (never reused: new PQXDH sessions follow, §5.4) and its prekeys replaced.
+     */
+    private void checkRollback(long counterAtOpen, Long witnessed) {
+        if (witnessed != null && witnessed > counterAtOpen) {
+            rollback = new Rollback(counterAtOpen, witnessed, sessions.size());
+            counter = Math.max(counter, witnessed);
+            for (DeviceAddress address : List.copyOf(sessions.keySet())) {
+                removeSessionRecord(address);
+            }
+            device.resetAfterRollback(System.currentTimeMillis());
+            localDeviceChanged();
+        }
+        bump();
+    }
+
+    /** The witness's counter; null if there is none (first open on this machine) or it does not authenticate. */
+    private Long readWitness() {
+        Path file = witnessFile();
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            byte[] data = Files.readAllBytes(file);
+            if (data.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
+                return null;
+            }
+            return JSON.readTree(open(key, WITNESS_AD_NAME, Arrays.copyOfRange(data, MAGIC.length, data.length)))
+                    .path("counter").asLong();
+        } catch (AuthenticationException | IOException e) {
+            return null; // unreadable: replaced by a fresh witness (§8: such a witness detects nothing)
+        }
+    }
+
+    /** A state file (keys, sessions, base keys, pins): written, then the state counter bumped. */
+    private void writeState(String name, JsonNode content) {
+        writeFile(name, content);
+        bump();
+    }
+
+    private void writeFile(String name, JsonNode content) {
         try {
             atomicWrite(dir.resolve(name), Bytes.concat(MAGIC, seal(name, JSON.writeValueAsBytes(content))));
         } catch (IOException e) {
