@@ -179,6 +179,29 @@ class TestVectorsTest {
         }
     }
 
+    /** A PQXDH setup message without a one-time prekey: re-encrypted from the fixed keys, decrypted by a fresh Bob. */
+    @Test
+    void pqxdhSetupWithoutOneTimePrekey() throws IOException {
+        JsonNode keys = read(TestVectors.X3DH);
+        JsonNode v = read(TestVectors.RATCHET).get("withoutOneTimePrekey");
+        JsonNode pq = keys.get("pqxdh");
+        byte[] wire = Bytes.hex(v.get("wire").asText());
+        assertEquals(3, wire[0], "type 0x03");
+        assertEquals(0xFFFFFFFFL, Bytes.readU32(wire, 1 + 32 + 32 + 64 + 32 + 4), "no one-time prekey");
+        assertEquals(1, wire[1 + 32 + 32 + 64 + 32 + 4 + 4], "the last-resort KEM prekey");
+        LocalDevice bobDevice = device(keys.get("bob"), 2222);
+        bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
+        // the sender side, recomputed from the fixed keys
+        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(device(keys.get("alice"), 1111)),
+                TestVectors.fixedKeys(v.get("aliceKeyPrefix").asText(), hex(v, "encapsulationRandomness")));
+        alice.startSession(bobDevice.bundle("bob", 1, null));
+        assertEquals(v.get("wire").asText(), Bytes.hex(alice.encrypt(new DeviceAddress("bob", 1),
+                v.get("plaintext").asText().getBytes(StandardCharsets.UTF_8))));
+        SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice), TestVectors.fixedKeys("bob ratchet"));
+        assertEquals(v.get("plaintext").asText(), new String(bob.decrypt(new DeviceAddress("alice", 1), wire),
+                StandardCharsets.UTF_8));
+    }
+
     /** Each refused message, at its point of the conversation, is refused as stated and changes nothing. */
     @Test
     void refusedMessages() throws IOException {
@@ -310,6 +333,36 @@ class TestVectorsTest {
             refusedCount++;
         }
         assertEquals(6, refusedCount);
+    }
+
+    /** §5.3 padding written from the text: the bytes, 0x80, zeros to the next multiple of 160. */
+    private static byte[] specPad(byte[] json) {
+        int padded = (json.length / 160 + 1) * 160;
+        byte[] out = java.util.Arrays.copyOf(json, padded);
+        out[json.length] = (byte) 0x80;
+        return out;
+    }
+
+    @Test
+    void content() throws IOException {
+        JsonNode v = read(TestVectors.CONTENT);
+        assertEquals(160, v.get("blockSize").asInt());
+        for (JsonNode c : v.get("accepted")) {
+            byte[] json = c.get("json").asText().getBytes(StandardCharsets.UTF_8);
+            assertEquals(c.get("padded").asText(), Bytes.hex(specPad(json)), c.get("name").asText());
+            var content = net.secureconnect.sdk.protocol.MessageContent.decode(Bytes.hex(c.get("padded").asText()));
+            assertEquals(c.get("padded").asText(), Bytes.hex(content.encode()), "re-encodes to the same bytes");
+        }
+        assertEquals(160, Bytes.hex(v.get("accepted").get(3).get("padded").asText()).length, "159 bytes of JSON: one block");
+        assertEquals(320, Bytes.hex(v.get("accepted").get(4).get("padded").asText()).length, "160 bytes: a second block");
+        assertEquals(java.util.List.of(3), net.secureconnect.sdk.protocol.MessageContent.decode(
+                Bytes.hex(v.get("accepted").get(2).get("padded").asText())).sessionReset());
+        for (JsonNode c : v.get("refused")) {
+            var e = assertThrows(net.secureconnect.sdk.protocol.InvalidMessageException.class,
+                    () -> net.secureconnect.sdk.protocol.MessageContent.decode(Bytes.hex(c.get("padded").asText())));
+            assertEquals(c.get("reason").asText(), e.getMessage(), c.get("name").asText());
+        }
+        assertEquals(4, v.get("refused").size());
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class TestVectors {
     public static final String SAFETY_NUMBER = "safety-number.json";
     public static final String SECRETSTREAM = "secretstream.json";
     public static final String ATTACHMENTS = "attachments.json";
+    public static final String CONTENT = "content.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FIXED_TIME = 1_767_225_600_000L;
@@ -69,7 +70,7 @@ public final class TestVectors {
     /** Every file, freshly computed (the {@link #RANDOM_HEADER} files differ on every run). */
     public static Map<String, JsonNode> all() throws IOException {
         return Map.of(KDF, kdf(), X3DH, x3dh(), RATCHET, ratchet(), SAFETY_NUMBER, safetyNumber(),
-                SECRETSTREAM, secretstream(), ATTACHMENTS, attachments());
+                SECRETSTREAM, secretstream(), ATTACHMENTS, attachments(), CONTENT, content());
     }
 
     public static byte[] fixedKey(String name) {
@@ -292,6 +293,15 @@ public final class TestVectors {
                 .put("expect", "duplicate").put("wire", Bytes.hex(wires.get(1)));
         refused.addObject().put("name", "truncated").put("to", "bob").put("after", 0)
                 .put("expect", "invalid").put("wire", Bytes.hex(java.util.Arrays.copyOf(first, 100)));
+        // A PQXDH setup without a one-time prekey (the server had none left): one-time id 0xFFFFFFFF, no DH4.
+        byte[] kemRandomness = fixedKey("alice kem encapsulation without one-time prekey");
+        SessionCipher lateAlice = new SessionCipher(new InMemoryProtocolStore(alice()),
+                fixedKeys("alice without one-time prekey", kemRandomness));
+        lateAlice.startSession(bobDevice.bundle("bob", 1, null));
+        String text = "set up without a one-time prekey";
+        byte[] wire = lateAlice.encrypt(bobAddress, text.getBytes(StandardCharsets.UTF_8));
+        root.putObject("withoutOneTimePrekey").put("aliceKeyPrefix", "alice without one-time prekey")
+                .put("encapsulationRandomness", Bytes.hex(kemRandomness)).put("plaintext", text).put("wire", Bytes.hex(wire));
         return root;
     }
 
@@ -417,5 +427,70 @@ public final class TestVectors {
         c.set("pointer", new net.secureconnect.sdk.attachment.AttachmentPointer(key, size, sealed.digest()).toJson());
         c.put("blob", Bytes.hex(blob.toByteArray()));
         return c;
+    }
+
+    // ---- content.json ----
+
+    /**
+     * Message content (§5.3) as encrypted: UTF-8 JSON padded with ISO/IEC 7816-4 (0x80, zeros) to a multiple of
+     * 160; edges at 159 and 160 bytes of JSON; a session-reset request (§5.4); contents a receiver must refuse.
+     */
+    public static JsonNode content() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Message content (docs/protocol-crypto.md 5.3, 5.4): padded = json bytes, 0x80, zeros up to"
+                + " the next multiple of 160 (always at least one byte added). accepted: unpad, parse, compare; refused:"
+                + " the receiver must refuse the padded bytes");
+        root.put("blockSize", net.secureconnect.sdk.protocol.MessageContent.PADDING_BLOCK);
+        ArrayNode accepted = root.putArray("accepted");
+        var pointer = new net.secureconnect.sdk.attachment.AttachmentPointer(fixedKey("content attachment"), 52_428_800,
+                fixedKey("content digest"));
+        List<Object[]> cases = List.of(
+                new Object[] {"text", new net.secureconnect.sdk.protocol.MessageContent(FIXED_TIME, "hello", List.of())},
+                new Object[] {"attachment", new net.secureconnect.sdk.protocol.MessageContent(FIXED_TIME, null, List.of(
+                        new net.secureconnect.sdk.protocol.MessageContent.Attachment("blob-1", "image/png", "a.png", pointer)))},
+                new Object[] {"session-reset", new net.secureconnect.sdk.protocol.MessageContent(FIXED_TIME, null, List.of(),
+                        List.of(3))},
+                new Object[] {"json-159-bytes", textOfLength(159)},
+                new Object[] {"json-160-bytes", textOfLength(160)});
+        for (Object[] c : cases) {
+            var content = (net.secureconnect.sdk.protocol.MessageContent) c[1];
+            byte[] padded = content.encode();
+            byte[] json = Sodium.unpad(padded, net.secureconnect.sdk.protocol.MessageContent.PADDING_BLOCK);
+            accepted.addObject().put("name", (String) c[0]).put("json", new String(json, StandardCharsets.UTF_8))
+                    .put("padded", Bytes.hex(padded));
+        }
+        ArrayNode refused = root.putArray("refused");
+        byte[] hello = new net.secureconnect.sdk.protocol.MessageContent(FIXED_TIME, "hello", List.of()).encode();
+        byte[] noMarker = hello.clone();
+        for (int i = noMarker.length - 1; i >= 0; i--) {
+            if (noMarker[i] == (byte) 0x80) {
+                noMarker[i] = 0;
+                break;
+            }
+        }
+        refused.addObject().put("name", "no-padding-marker").put("padded", Bytes.hex(noMarker))
+                .put("reason", "message content is not padded");
+        refused.addObject().put("name", "shorter-than-a-block").put("padded", Bytes.hex(java.util.Arrays.copyOf(hello, 159)))
+                .put("reason", "message content is not padded");
+        refused.addObject().put("name", "version-2").put("padded", Bytes.hex(Sodium.pad(
+                Bytes.ascii("{\"v\":2,\"sentAt\":1767225600000,\"text\":\"hello\"}"), 160)))
+                .put("reason", "unsupported message content version");
+        refused.addObject().put("name", "session-reset-device-0").put("padded", Bytes.hex(Sodium.pad(
+                Bytes.ascii("{\"v\":1,\"sentAt\":1767225600000,\"sessionReset\":[0]}"), 160)))
+                .put("reason", "sessionReset lists an invalid device id");
+        return root;
+    }
+
+    /** A text message whose JSON is exactly {@code length} bytes. */
+    private static net.secureconnect.sdk.protocol.MessageContent textOfLength(int length) {
+        String text = "";
+        while (true) {
+            var content = new net.secureconnect.sdk.protocol.MessageContent(FIXED_TIME, text, List.of());
+            int json = Sodium.unpad(content.encode(), 160).length;
+            if (json == length) {
+                return content;
+            }
+            text += "x";
+        }
     }
 }
