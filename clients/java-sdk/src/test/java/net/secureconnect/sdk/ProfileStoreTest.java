@@ -352,6 +352,39 @@ class ProfileStoreTest {
         }
     }
 
+    @Test
+    void aPreIssue15GlobalBaseKeyListStaysCheckedUntilTheSignedPrekeysOfThatTimeAreGone() throws Exception {
+        long day = 24L * 3600 * 1000;
+        LocalDevice device = LocalDevice.generate();
+        long t0 = device.currentSignedPrekey().createdAtMillis();
+        try (ProfileStore ignored = ProfileStore.create(root, "old", PASSPHRASE, device, FAST)) {
+            // created
+        }
+        Path dir = root.resolve("old");
+        var header = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("profile.json").toFile());
+        var kdf = header.get("kdf");
+        byte[] k = net.secureconnect.sdk.crypto.Sodium.argon2id(new String(PASSPHRASE).getBytes(StandardCharsets.UTF_8),
+                java.util.Base64.getDecoder().decode(kdf.get("salt").asText()), kdf.get("opsLimit").asLong(),
+                kdf.get("memLimit").asLong(), 32);
+        byte[] ek = net.secureconnect.sdk.crypto.Sodium.randomBytes(32);
+        byte[] legacy = ("{\"baseKeys\":[\"" + java.util.Base64.getEncoder().encodeToString(ek) + "\"]}")
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("basekeys.bin"), sealState(k, "basekeys.bin", legacy));
+        try (ProfileStore store = ProfileStore.open(root, "old", PASSPHRASE)) {
+            assertTrue(store.isBaseKeyKnown(1, ek), "checked for the signed prekey present at migration");
+            store.localDevice().rotateIfDue(t0 + 8 * day);
+            store.localDeviceChanged();
+            assertTrue(store.isBaseKeyKnown(1, ek), "still, while signed prekey 1 is kept");
+            assertFalse(store.isBaseKeyKnown(2, ek), "not for a signed prekey made after the migration");
+        }
+        try (ProfileStore store = ProfileStore.open(root, "old", PASSPHRASE)) {
+            assertTrue(store.isBaseKeyKnown(1, ek), "kept across a reopen");
+            store.localDevice().rotateIfDue(t0 + 40 * day);
+            store.localDeviceChanged();
+            assertFalse(store.isBaseKeyKnown(1, ek), "deleted with the last signed prekey of that time");
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (var files = Files.walk(from)) {
             for (Path f : files.toList()) {
