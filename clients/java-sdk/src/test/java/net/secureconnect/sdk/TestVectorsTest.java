@@ -202,6 +202,42 @@ class TestVectorsTest {
                 StandardCharsets.UTF_8));
     }
 
+    /** §5.2: simultaneous setups converge; every wire message is recomputed from the fixed keys and decrypted. */
+    @Test
+    void earlierSessionRule() throws IOException {
+        JsonNode keys = read(TestVectors.X3DH);
+        JsonNode v = read(TestVectors.RATCHET).get("earlierSession");
+        JsonNode pq = keys.get("pqxdh");
+        LocalDevice aliceDevice = device(keys.get("alice"), 1111);
+        aliceDevice.setKemLastResortPrekey(v.get("aliceKemPrekeyId").asInt(), MlKem768.fromSeed(hex(v, "aliceKemSeed")), 0);
+        LocalDevice bobDevice = device(keys.get("bob"), 2222);
+        bobDevice.setKemLastResortPrekey(pq.get("kemPrekeyId").asInt(), MlKem768.fromSeed(hex(pq, "kemSeed")), 0);
+        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(aliceDevice),
+                TestVectors.fixedKeys(v.get("aliceKeyPrefix").asText(), hex(v, "aliceEncapsulationRandomness")));
+        SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice),
+                TestVectors.fixedKeys(v.get("bobKeyPrefix").asText(), hex(v, "bobEncapsulationRandomness")));
+        DeviceAddress aliceAddress = new DeviceAddress("alice", 1);
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        alice.startSession(bobDevice.bundle("bob", 1, null));
+        bob.startSession(aliceDevice.bundle("alice", 1, null));
+        java.util.Map<String, String> wires = new java.util.HashMap<>();
+        for (JsonNode step : v.get("steps")) {
+            boolean isAlice = step.get("by").asText().equals("alice");
+            SessionCipher self = isAlice ? alice : bob;
+            DeviceAddress peer = isAlice ? bobAddress : aliceAddress;
+            String text = step.get("plaintext").asText();
+            if (step.get("op").asText().equals("encrypt")) {
+                assertEquals(step.get("wire").asText(), Bytes.hex(self.encrypt(peer, text.getBytes(StandardCharsets.UTF_8))), text);
+                wires.put(text, step.get("wire").asText());
+            } else {
+                assertEquals(text, new String(self.decrypt(peer, Bytes.hex(wires.get(text))), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals("01", wires.get("b2").substring(0, 2), "bob replies in the session a2 arrived in");
+        assertEquals("03", wires.get("a1").substring(0, 2));
+        assertEquals("03", wires.get("b1").substring(0, 2));
+    }
+
     /** Each refused message, at its point of the conversation, is refused as stated and changes nothing. */
     @Test
     void refusedMessages() throws IOException {

@@ -302,6 +302,7 @@ public final class TestVectors {
         byte[] wire = lateAlice.encrypt(bobAddress, text.getBytes(StandardCharsets.UTF_8));
         root.putObject("withoutOneTimePrekey").put("aliceKeyPrefix", "alice without one-time prekey")
                 .put("encapsulationRandomness", Bytes.hex(kemRandomness)).put("plaintext", text).put("wire", Bytes.hex(wire));
+        root.set("earlierSession", earlierSession());
         return root;
     }
 
@@ -427,6 +428,62 @@ public final class TestVectors {
         c.set("pointer", new net.secureconnect.sdk.attachment.AttachmentPointer(key, size, sealed.digest()).toJson());
         c.put("blob", Bytes.hex(blob.toByteArray()));
         return c;
+    }
+
+    /** Steps of the "earlier session" vector: who acts, and the plaintext for encrypt steps. */
+    static final String[][] SIMULTANEOUS = {
+            {"alice", "encrypt", "a1"}, {"bob", "encrypt", "b1"}, {"alice", "decrypt", "b1"}, {"bob", "decrypt", "a1"},
+            {"alice", "encrypt", "a2"}, {"bob", "decrypt", "a2"}, {"bob", "encrypt", "b2"}, {"alice", "decrypt", "b2"}};
+
+    /** Alice's ML-KEM-768 last-resort prekey (id 5) for the "earlier session" vector: seed d ‖ z. */
+    public static byte[] aliceKemSeed() {
+        return Bytes.concat(fixedKey("alice kem prekey d"), fixedKey("alice kem prekey z"));
+    }
+
+    /**
+     * §5.2 "earlier session": Alice and Bob set up sessions with each other at the same time (both bundles without
+     * a one-time prekey, last-resort KEM keys 5 and 3); each takes the other's setup as current, Bob then reads a2
+     * in his own (now earlier) session, which becomes current again, so his reply b2 is a ratchet message of it.
+     */
+    static JsonNode earlierSession() {
+        LocalDevice aliceDevice = alice();
+        aliceDevice.setKemLastResortPrekey(5, MlKem768.fromSeed(aliceKemSeed()), FIXED_TIME);
+        LocalDevice bobDevice = bob();
+        bobDevice.setKemLastResortPrekey(3, MlKem768.fromSeed(bobKemSeed()), FIXED_TIME);
+        byte[] aliceM = fixedKey("alice kem encapsulation simultaneous");
+        byte[] bobM = fixedKey("bob kem encapsulation simultaneous");
+        SessionCipher alice = new SessionCipher(new InMemoryProtocolStore(aliceDevice), fixedKeys("alice simultaneous", aliceM));
+        SessionCipher bob = new SessionCipher(new InMemoryProtocolStore(bobDevice), fixedKeys("bob simultaneous", bobM));
+        DeviceAddress aliceAddress = new DeviceAddress("alice", 1);
+        DeviceAddress bobAddress = new DeviceAddress("bob", 1);
+        alice.startSession(bobDevice.bundle("bob", 1, null));
+        bob.startSession(aliceDevice.bundle("alice", 1, null));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("description", "Both start a session (alice first, then bob, each drawing its EK and first DHs from its"
+                + " prefix), then the steps in order; wire = what the encrypt step produced. Bob's reply b2 must be a"
+                + " ratchet message (0x01) of the session he set up.");
+        node.put("aliceKemSeed", Bytes.hex(aliceKemSeed())).put("aliceKemPrekeyId", 5)
+                .put("aliceKeyPrefix", "alice simultaneous").put("bobKeyPrefix", "bob simultaneous")
+                .put("aliceEncapsulationRandomness", Bytes.hex(aliceM)).put("bobEncapsulationRandomness", Bytes.hex(bobM));
+        ArrayNode steps = node.putArray("steps");
+        Map<String, byte[]> wires = new java.util.HashMap<>();
+        for (String[] step : SIMULTANEOUS) {
+            boolean isAlice = step[0].equals("alice");
+            SessionCipher self = isAlice ? alice : bob;
+            DeviceAddress peer = isAlice ? bobAddress : aliceAddress;
+            ObjectNode entry = steps.addObject().put("by", step[0]).put("op", step[1]).put("plaintext", step[2]);
+            if (step[1].equals("encrypt")) {
+                byte[] wire = self.encrypt(peer, step[2].getBytes(StandardCharsets.UTF_8));
+                wires.put(step[2], wire);
+                entry.put("wire", Bytes.hex(wire));
+            } else if (!step[2].equals(new String(self.decrypt(peer, wires.get(step[2])), StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("earlier-session vector does not round-trip");
+            }
+        }
+        if (wires.get("b2")[0] != 1) {
+            throw new IllegalStateException("b2 should be a ratchet message");
+        }
+        return node;
     }
 
     // ---- content.json ----
