@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AttachmentCipherTest {
 
@@ -68,6 +69,7 @@ class AttachmentCipherTest {
     @Test
     void tamperedTruncatedOrMismatchedBlobsAreRefused(@TempDir Path dir) throws IOException {
         byte[] data = Sodium.randomBytes(3 * AttachmentCipher.CHUNK_BYTES + 10);
+        data[data.length - 1] = 1; // so a pointer claiming one byte less finds a non-zero "padding" byte
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AttachmentPointer pointer = AttachmentCipher.encrypt(new ByteArrayInputStream(data), out);
         byte[] blob = out.toByteArray();
@@ -84,7 +86,8 @@ class AttachmentCipherTest {
         assertRefused(Arrays.copyOf(blob, blob.length + 5), pointer);
         // wrong key, wrong size, wrong digest
         assertRefused(blob, new AttachmentPointer(Sodium.randomBytes(32), pointer.size(), pointer.digest()));
-        assertRefused(blob, new AttachmentPointer(pointer.key(), pointer.size() + 1, pointer.digest()));
+        assertRefused(blob, new AttachmentPointer(pointer.key(), pointer.size() - 1, pointer.digest()));
+        assertRefused(blob, new AttachmentPointer(pointer.key(), pointer.size() + 10_000, pointer.digest()));
         assertRefused(blob, new AttachmentPointer(pointer.key(), pointer.size(), new byte[32]));
 
         // decryptToFile leaves nothing behind on failure
@@ -95,6 +98,47 @@ class AttachmentCipherTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count());
         }
+    }
+
+    @Test
+    void filesArePaddedToSizeBucketsSoTheBlobHidesTheExactSize() throws IOException {
+        // every file of 513..544 bytes gives the same blob length (P = 544), the pointer keeps the real size
+        for (int size = 513; size <= 544; size++) {
+            ByteArrayOutputStream blob = new ByteArrayOutputStream();
+            AttachmentPointer pointer = AttachmentCipher.encrypt(new ByteArrayInputStream(Sodium.randomBytes(size)), blob);
+            assertEquals(24 + 544 + 17, blob.size(), "size " + size);
+            assertEquals(size, pointer.size());
+        }
+        assertEquals(512, AttachmentCipher.paddedSize(0));
+        assertEquals(544, AttachmentCipher.paddedSize(513));
+        assertEquals(65536, AttachmentCipher.paddedSize(65536));
+        assertEquals(52_428_800, AttachmentCipher.paddedSize(52_428_800)); // 25 · 2^21 exactly
+        assertEquals(54_525_952, AttachmentCipher.paddedSize(52_428_801));
+        for (long n = 513; n < 5_000_000; n = n * 3 / 2 + 1) {
+            long p = AttachmentCipher.paddedSize(n);
+            assertTrue(p >= n && (p - n) * 16 <= n, "overhead of " + n + " is at most 6.25 %");
+        }
+    }
+
+    @Test
+    void aHostileSendersBadlyPaddedBlobIsRefused() throws IOException {
+        byte[] key = Sodium.randomBytes(32);
+        // padding with a non-zero byte (a covert channel or a bug): refused
+        byte[] dirty = new byte[512];
+        dirty[0] = 7;
+        dirty[300] = 1;
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        AttachmentPointer sealed = AttachmentCipher.encryptRaw(new ByteArrayInputStream(dirty), blob, key);
+        var e = assertThrows(AttachmentCipher.AttachmentException.class, () -> AttachmentCipher.decrypt(
+                new ByteArrayInputStream(blob.toByteArray()), OutputStream.nullOutputStream(),
+                new AttachmentPointer(key, 1, sealed.digest())));
+        assertEquals("padding is not all zero", e.getMessage());
+        // an unpadded blob (the pre-padding format) of 600 bytes: P(600) = 608, refused
+        ByteArrayOutputStream unpadded = new ByteArrayOutputStream();
+        AttachmentPointer old = AttachmentCipher.encryptRaw(new ByteArrayInputStream(new byte[600]), unpadded, key);
+        e = assertThrows(AttachmentCipher.AttachmentException.class, () -> AttachmentCipher.decrypt(
+                new ByteArrayInputStream(unpadded.toByteArray()), OutputStream.nullOutputStream(), old));
+        assertEquals("padded length 600 differs from P(600) = 608", e.getMessage());
     }
 
     @Test

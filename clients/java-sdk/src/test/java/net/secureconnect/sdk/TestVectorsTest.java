@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,15 +240,82 @@ class TestVectorsTest {
         AttachmentCipher.decrypt(new ByteArrayInputStream(Bytes.hex(v.get("blob").asText())), out, pointer);
         assertEquals(v.get("plaintextSha256").asText(), Bytes.hex(Sodium.sha256(out.toByteArray())));
         byte[] plaintext = out.toByteArray();
+        assertEquals(70_000, plaintext.length);
         for (int i = 0; i < plaintext.length; i++) {
             assertEquals((byte) i, plaintext[i]);
         }
+        assertEquals(blobLength(70_000), Bytes.hex(v.get("blob").asText()).length);
+    }
+
+    /** P(n) written from the text of §7, independently of AttachmentCipher.paddedSize. */
+    private static long specPadded(long n) {
+        if (n <= 512) {
+            return 512;
+        }
+        int b = 0;
+        while ((1L << b) <= n) {
+            b++; // now 2^(b-1) <= n < 2^b
+        }
+        long unit = 1L << (b - 5);
+        long units = n / unit + (n % unit == 0 ? 0 : 1);
+        return units * unit;
+    }
+
+    private static long blobLength(long n) {
+        long p = specPadded(n);
+        long k = Math.max(1, (p + 65535) / 65536);
+        return 24 + p + 17 * k;
+    }
+
+    @Test
+    void attachments() throws IOException {
+        JsonNode v = read(TestVectors.ATTACHMENTS);
+        // the three figures the spec states
+        assertEquals(544, specPadded(513));
+        assertEquals(65536, specPadded(65536));
+        assertEquals(52_428_800, specPadded(52_428_800)); // 50 MiB = 25 · 2^21: already a bucket edge
+        assertEquals(54_525_952, specPadded(52_428_801));
+        for (JsonNode c : v.get("paddedSizes")) {
+            long n = c.get("size").asLong();
+            assertEquals(specPadded(n), c.get("padded").asLong(), "P(" + n + ")");
+            assertEquals(specPadded(n), AttachmentCipher.paddedSize(n), "SDK P(" + n + ")");
+            assertEquals(blobLength(n), c.get("blobLength").asLong());
+            assertEquals(blobLength(n), AttachmentCipher.ciphertextSize(n));
+            assertTrue(specPadded(n) - n <= Math.max(512, n / 16), "overhead of " + n);
+        }
+        java.util.Map<String, byte[]> blobs = new java.util.HashMap<>();
+        for (JsonNode c : v.get("accepted")) {
+            AttachmentPointer pointer = AttachmentPointer.fromJson(c.get("pointer"));
+            byte[] blob = Bytes.hex(c.get("blob").asText());
+            blobs.put(c.get("name").asText(), blob);
+            assertEquals(blobLength(pointer.size()), blob.length, c.get("name").asText());
+            assertEquals(c.get("blobLength").asLong(), blob.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            AttachmentCipher.decrypt(new ByteArrayInputStream(blob), out, pointer);
+            byte[] file = out.toByteArray();
+            assertEquals(pointer.size(), file.length, "only the first size bytes are written");
+            assertEquals(c.get("plaintextSha256").asText(), Bytes.hex(Sodium.sha256(file)));
+        }
+        assertEquals(0, AttachmentPointer.fromJson(v.get("accepted").get(0).get("pointer")).size());
+        assertEquals(65536, AttachmentPointer.fromJson(v.get("accepted").get(1).get("pointer")).size());
+        int refusedCount = 0;
+        for (JsonNode c : v.get("refused")) {
+            AttachmentPointer pointer = AttachmentPointer.fromJson(c.get("pointer"));
+            byte[] blob = c.has("truncatedFrom")
+                    ? java.util.Arrays.copyOf(blobs.get(c.get("truncatedFrom").asText()), c.get("length").asInt())
+                    : Bytes.hex(c.get("blob").asText());
+            var e = assertThrows(AttachmentCipher.AttachmentException.class, () -> AttachmentCipher.decrypt(
+                    new ByteArrayInputStream(blob), OutputStream.nullOutputStream(), pointer), c.get("name").asText());
+            assertTrue(c.get("reason").asText().startsWith(e.getMessage()), c.get("name") + ": " + e.getMessage());
+            refusedCount++;
+        }
+        assertEquals(6, refusedCount);
     }
 
     @Test
     void filesAreWhatTheGeneratorProduces() throws IOException {
         for (var file : TestVectors.all().entrySet()) {
-            if (!file.getKey().equals(TestVectors.SECRETSTREAM)) {
+            if (!TestVectors.RANDOM_HEADER.contains(file.getKey())) {
                 assertEquals(file.getValue(), read(file.getKey()), file.getKey() + " is stale: regenerate it");
             }
         }

@@ -41,6 +41,7 @@ public final class TestVectors {
     public static final String RATCHET = "ratchet.json";
     public static final String SAFETY_NUMBER = "safety-number.json";
     public static final String SECRETSTREAM = "secretstream.json";
+    public static final String ATTACHMENTS = "attachments.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FIXED_TIME = 1_767_225_600_000L;
@@ -53,7 +54,7 @@ public final class TestVectors {
         Files.createDirectories(dir);
         boolean force = args.length > 1 && args[1].equals("--force");
         for (Map.Entry<String, JsonNode> file : all().entrySet()) {
-            if (file.getKey().equals(SECRETSTREAM) && Files.exists(dir.resolve(SECRETSTREAM)) && !force) {
+            if (RANDOM_HEADER.contains(file.getKey()) && Files.exists(dir.resolve(file.getKey())) && !force) {
                 continue; // random header: rewriting it would change the file on every run
             }
             Files.write(dir.resolve(file.getKey()),
@@ -62,10 +63,13 @@ public final class TestVectors {
         }
     }
 
-    /** Every file, freshly computed (secretstream's blob is random: its file is kept as first written). */
+    /** Files holding secretstream blobs, whose header libsodium draws at random: kept as first written. */
+    public static final List<String> RANDOM_HEADER = List.of(SECRETSTREAM, ATTACHMENTS);
+
+    /** Every file, freshly computed (the {@link #RANDOM_HEADER} files differ on every run). */
     public static Map<String, JsonNode> all() throws IOException {
         return Map.of(KDF, kdf(), X3DH, x3dh(), RATCHET, ratchet(), SAFETY_NUMBER, safetyNumber(),
-                SECRETSTREAM, secretstream());
+                SECRETSTREAM, secretstream(), ATTACHMENTS, attachments());
     }
 
     public static byte[] fixedKey(String name) {
@@ -321,11 +325,97 @@ public final class TestVectors {
         ByteArrayOutputStream blob = new ByteArrayOutputStream();
         var pointer = net.secureconnect.sdk.attachment.AttachmentCipher.encrypt(new ByteArrayInputStream(plaintext), blob);
         ObjectNode root = JSON.createObjectNode();
-        root.put("description", "An attachment of 70000 bytes (byte i = i mod 256), two chunks; libsodium picks the"
-                + " secretstream header at random, so decrypt this blob rather than re-encrypt");
+        root.put("description", "An attachment of 70000 bytes (byte i = i mod 256), padded to P(70000) = 73728"
+                + " bytes, two chunks; libsodium picks the secretstream header at random, so decrypt this blob"
+                + " rather than re-encrypt");
         root.put("plaintextSha256", Bytes.hex(Sodium.sha256(plaintext)));
         root.set("pointer", pointer.toJson());
         root.put("blob", Bytes.hex(blob.toByteArray()));
         return root;
+    }
+
+    // ---- attachments.json ----
+
+    /** Sizes whose padded length P(n) the vectors list (§7): bucket edges and the 50 MiB CLI limit. */
+    private static final long[] PADDED_SIZE_CASES = {0, 1, 512, 513, 1000, 1024, 1025, 65535, 65536, 65537, 70000,
+            1_048_576, 1_048_577, 52_428_800, 52_428_801};
+
+    /**
+     * Attachment edges (§7): the padded length table, accepted blobs (empty, exactly 64 KiB, a padded
+     * 1000-byte file) and blobs a receiver must refuse (truncated, padding not zero, wrong padded length,
+     * wrong digest). Keys are fixed; the secretstream header is random, so a reader decrypts.
+     */
+    public static JsonNode attachments() throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Attachment padding and edges (docs/protocol-crypto.md section 7). File byte i = i mod 256."
+                + " accepted: decrypt, compare plaintextSha256 (of the size file bytes) and blobLength. refused: the"
+                + " receiver must refuse; a blob given as truncatedFrom/length is the first length bytes of that accepted"
+                + " case's blob, its pointer = that case's key and size with digest = SHA-256 of the cut blob.");
+        ArrayNode sizes = root.putArray("paddedSizes");
+        for (long n : PADDED_SIZE_CASES) {
+            sizes.addObject().put("size", n).put("padded", net.secureconnect.sdk.attachment.AttachmentCipher.paddedSize(n))
+                    .put("blobLength", net.secureconnect.sdk.attachment.AttachmentCipher.ciphertextSize(n));
+        }
+        ArrayNode accepted = root.putArray("accepted");
+        Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
+        for (Object[] c : new Object[][] {{"empty", 0}, {"exactly-64KiB", 65536}, {"padded", 1000}}) {
+            String name = (String) c[0];
+            byte[] file = pattern((int) c[1]);
+            ByteArrayOutputStream blob = new ByteArrayOutputStream();
+            var pointer = net.secureconnect.sdk.attachment.AttachmentCipher.encrypt(new ByteArrayInputStream(file), blob,
+                    fixedKey("attachment " + name));
+            blobs.put(name, blob.toByteArray());
+            accepted.addObject().put("name", name).put("plaintextSha256", Bytes.hex(Sodium.sha256(file)))
+                    .put("blobLength", blob.size()).<ObjectNode>set("pointer", pointer.toJson())
+                    .put("blob", Bytes.hex(blob.toByteArray()));
+        }
+        ArrayNode refused = root.putArray("refused");
+        refused.add(cut("truncated-to-header", "empty", 24, 0, blobs, "blob truncated: no final chunk"));
+        refused.add(cut("truncated-by-one-byte", "exactly-64KiB", 65536 + 24 + 17 - 1, 65536, blobs,
+                "chunk does not authenticate"));
+        byte[] dirty = new byte[512];
+        System.arraycopy(pattern(100), 0, dirty, 0, 100);
+        dirty[511] = 1;
+        refused.add(raw("padding-not-zero", dirty, 100, "padding is not all zero"));
+        refused.add(raw("not-padded", pattern(600), 600, "padded length 600 differs from P(600) = 608"));
+        byte[] tooLong = new byte[1024];
+        System.arraycopy(pattern(100), 0, tooLong, 0, 100);
+        refused.add(raw("padded-too-long", tooLong, 100, "plaintext longer than the padded size 512"));
+        ObjectNode badDigest = JSON.createObjectNode().put("name", "bad-digest")
+                .put("reason", "digest mismatch (the blob is the empty case's)");
+        var empty = accepted.get(0).get("pointer");
+        badDigest.putObject("pointer").put("key", empty.get("key").asText()).put("size", 0)
+                .put("digest", Bytes.base64(new byte[32]));
+        badDigest.put("blob", Bytes.hex(blobs.get("empty")));
+        refused.add(badDigest);
+        return root;
+    }
+
+    private static byte[] pattern(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) i;
+        }
+        return bytes;
+    }
+
+    private static ObjectNode cut(String name, String from, int length, long size, Map<String, byte[]> blobs, String reason) {
+        byte[] blob = java.util.Arrays.copyOf(blobs.get(from), length);
+        ObjectNode c = JSON.createObjectNode().put("name", name).put("reason", reason).put("truncatedFrom", from)
+                .put("length", length);
+        c.putObject("pointer").put("key", Bytes.base64(fixedKey("attachment " + from))).put("size", size)
+                .put("digest", Bytes.base64(Sodium.sha256(blob)));
+        return c;
+    }
+
+    /** A blob over exactly {@code padded} (no padding applied), its pointer claiming {@code size}. */
+    private static ObjectNode raw(String name, byte[] padded, long size, String reason) throws IOException {
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        byte[] key = fixedKey("attachment " + name);
+        var sealed = net.secureconnect.sdk.attachment.AttachmentCipher.encryptRaw(new ByteArrayInputStream(padded), blob, key);
+        ObjectNode c = JSON.createObjectNode().put("name", name).put("reason", reason);
+        c.set("pointer", new net.secureconnect.sdk.attachment.AttachmentPointer(key, size, sealed.digest()).toJson());
+        c.put("blob", Bytes.hex(blob.toByteArray()));
+        return c;
     }
 }
