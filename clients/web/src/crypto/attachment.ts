@@ -84,7 +84,8 @@ export class AttachmentSealer {
   /** The rest of the blob (zero padding and the FINAL chunk) and the pointer. */
   finish(): { chunks: Uint8Array[]; pointer: Pointer } {
     if (this.received !== this.size) throw new AttachmentError(`${this.received} bytes given, ${this.size} declared`);
-    const out: Uint8Array[] = [];
+    const out: Uint8Array[] = this.header ? [this.header] : [];
+    this.header = undefined;
     let zeros = this.padded - this.size;
     const block = new Uint8Array(Math.min(zeros, CHUNK));
     while (zeros > 0) {

@@ -285,9 +285,10 @@ export class Messenger {
     this.changed();
     let ref: AttachmentRef;
     let shown = -1;
+    let charged = false;
     try {
       ref = await uploadAttachment(this.api, file, (phase, done, total) => {
-        if (phase === 'uploading' && shown < 0) onCharged?.(); // the slot exists: the hold is on the balance
+        if (phase === 'uploading' && !charged) { charged = true; onCharged?.(); } // the slot exists: the hold is on the balance
         const pct = Math.floor((100 * done) / Math.max(1, total));
         if (phase === msg.transfer?.phase && pct === shown) return;
         shown = pct;
