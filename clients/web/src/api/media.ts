@@ -42,7 +42,8 @@ export async function uploadAttachment(api: Session, file: File, progress: Progr
   }
   const done = sealer.finish();
   chunks.push(...done.chunks);
-  const blob = new Blob(chunks as BlobPart[], { type: 'application/octet-stream' });
+  // No type: the PUT then carries no Content-Type, as the SDK's (only Content-Length is signed).
+  const blob = new Blob(chunks as BlobPart[]);
   chunks.length = 0;
 
   // 2. A paid slot (the 3 credits are held from here), then the bytes to the store, then complete (the capture).
