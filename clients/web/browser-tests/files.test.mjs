@@ -38,6 +38,9 @@ test('files: 50 MiB browser → browser, byte-identical, charged once; image pre
     const cost = await a.getByTestId('file-cost').innerText();
     check(/costs 4 credits \(3 file transfer \+ 1 message\)/.test(cost), `price shown before sending: ${cost}`);
     await shot(a, 'file-picked');
+    // Which path the upload took (one PUT, or media-service's multipart parts above its threshold): printed.
+    const puts = [];
+    a.on('request', (r) => { if (r.method() === 'PUT' && r.url().startsWith(S3)) puts.push(/[?&]partNumber=/.test(r.url()) ? 'part' : 'single'); });
     const t0 = Date.now();
     await a.getByTestId('send-file').click();
     await a.getByTestId('upload-progress').waitFor({ timeout: SLOW });
@@ -56,7 +59,8 @@ test('files: 50 MiB browser → browser, byte-identical, charged once; image pre
     const downMs = Date.now() - t1;
     check(got === want, `byte-identical: sha256 ${got} vs ${want}`);
     await card.getByTestId('file-verified').waitFor();
-    console.log(`50 MiB browser → browser: encrypt+upload ${upMs} ms, download+decrypt+save ${downMs} ms`);
+    console.log(`50 MiB browser → browser: encrypt+upload ${upMs} ms (PUTs to the store: ${puts.join(', ')}), download+decrypt+save ${downMs} ms`);
+    check(puts.length > 0 && (puts.length === 1 || puts.every((p) => p === 'part')), `one PUT or only part PUTs: ${puts}`);
 
     // Charged once: one FILE_TRANSFER entry of −3 for Alice (and 1 for the message); Bob pays nothing to download.
     await a.getByTestId('balance').filter({ hasText: /^96$/ }).waitFor({ timeout: SLOW });
