@@ -2,7 +2,8 @@
 // browser), screenshots under browser-tests/out/, Keycloak's real registration, TOTP and login pages.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { totp, currentStep } from './totp.mjs';
 
 export const APP = process.env.WEB_APP_URL || 'http://127.0.0.1:5173';
@@ -140,4 +141,76 @@ export async function indexedDbRecords(page) {
     }
     return out;
   });
+}
+
+// ---- files (files.test.mjs, cli-files.test.mjs) ----
+
+export const MIB = 1024 * 1024;
+
+export const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+
+/** The signed-in user's ledger, read in the page with its own token (what the Wallet page shows). */
+export async function ledger(page) {
+  return page.evaluate(async () => {
+    const { accessToken } = JSON.parse(sessionStorage.getItem('sc.tokens'));
+    const r = await fetch('/api/wallet/wallet/ledger?limit=100', { headers: { Authorization: `Bearer ${accessToken}` } });
+    return (await r.json()).entries;
+  });
+}
+
+export const fileCharges = (entries) => entries.filter((e) => e.kind === 'USAGE' && e.usage?.kind === 'FILE_TRANSFER');
+
+/** Picks a file in the open conversation, checks the price shown, sends it and waits until its message is sent. */
+export async function sendFile(page, path, name) {
+  const before = await page.locator('li.msg.out').count();
+  await page.locator('#file-input').setInputFiles(path);
+  await page.getByTestId('picked-file').filter({ hasText: name }).waitFor();
+  const cost = await page.getByTestId('file-cost').innerText();
+  check(/costs 4 credits \(3 file transfer \+ 1 message\)/.test(cost), `price shown before sending: ${cost}`);
+  const t0 = Date.now();
+  await page.getByTestId('send-file').click();
+  await page.locator('li.msg.out').nth(before).and(page.locator('[data-status=sent], [data-status=delivered]'))
+    .waitFor({ timeout: 5 * SLOW });
+  return Date.now() - t0;
+}
+
+
+// ---- the terminal client (clients/cli, the Java SDK) as the other side ----
+
+export const SC = new URL('../../cli/sc', import.meta.url).pathname;
+export const CLI_JAR = new URL('../../cli/target/secureconnect-cli.jar', import.meta.url).pathname;
+
+/** Runs `sc --profile p --json …` for a person whose profile lives in `home`. */
+export function sc(home, person, args, extraEnv = {}) {
+  const r = spawnSync(SC, ['--profile', 'p', '--json', ...args], {
+    env: { ...process.env, SC_HOME: home, SC_PASSPHRASE: person.passphrase, SC_PASSWORD: person.password, ...extraEnv },
+    encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * MIB,
+  });
+  return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+
+/**
+ * A CLI user: the account is made through Keycloak's registration in a browser (so the test knows the TOTP
+ * secret), optionally with the small pack bought there, then `sc login` with password + code and
+ * `sc register-device` with a username.
+ */
+export async function cliPerson(browser, home, { topUp = false } = {}) {
+  const person = newPerson();
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(APP);
+  await signUp(page, person);
+  if (topUp) {
+    await page.getByRole('button', { name: 'Wallet', exact: true }).click();
+    const [checkout] = await Promise.all([ctx.waitForEvent('page'), page.getByTestId('buy-small').click()]);
+    await checkout.locator('#pay').click();
+    await checkout.locator('#status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: SLOW });
+    await page.getByTestId('balance').filter({ hasText: /^100$/ }).waitFor({ timeout: SLOW });
+  }
+  await ctx.close();
+  let r = sc(home, person, ['login', '-u', person.login], { SC_TOTP: await freshCode(person) });
+  check(r.code === 0, `sc login: ${r.code} ${r.err}`);
+  r = sc(home, person, ['register-device', '--claim-username', person.handle]);
+  check(r.code === 0, `sc register-device: ${r.code} ${r.err}`);
+  return person;
 }

@@ -1,7 +1,7 @@
 /** Sessions survive being stored (the SDK's session JSON) mid-conversation; message content is padded JSON. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../src/crypto/sodium';
-import { utf8 } from '../src/crypto/bytes';
+import { b64, utf8 } from '../src/crypto/bytes';
 import { identityFromSeed, kemKeyPair, randomKeys, sign, x25519KeyPair } from '../src/crypto/x3dh';
 import { sodium } from '../src/crypto/sodium';
 import { acceptPrekeyMessage, decryptMessage, encryptMessage, parsePrekeyMessage, startSession } from '../src/crypto/session';
@@ -64,8 +64,26 @@ describe('message content', () => {
   it('is padded to 160-byte blocks and refused when not validly padded or of another version', () => {
     const c = encodeContent('hi', 1767225600000);
     expect(c.length % 160).toBe(0);
-    expect(decodeContent(c)).toEqual({ sentAt: 1767225600000, text: 'hi' });
+    expect(decodeContent(c)).toEqual({ sentAt: 1767225600000, text: 'hi', attachments: [] });
     expect(() => decodeContent(utf8('{"v":1,"text":"unpadded"}'))).toThrow(InvalidMessageError);
     expect(() => decodeContent(sodium.pad(utf8('{"v":2,"text":"x"}'), 160))).toThrow(InvalidMessageError);
+  });
+  const key = b64(new Uint8Array(32).fill(1)), digest = b64(new Uint8Array(32).fill(2));
+  it('carries attachment pointers in the SDK\'s JSON (MessageContent.Attachment), without text', () => {
+    const ref = { blobId: 'm1', contentType: 'image/png', fileName: 'a.png', key, size: 70000, digest };
+    const c = encodeContent(undefined, 1, [ref]);
+    const json = JSON.parse(new TextDecoder().decode(sodium.unpad(c, 160)));
+    expect(json).toEqual({ v: 1, sentAt: 1, attachments: [{ key, size: 70000, digest, blobId: 'm1', contentType: 'image/png', fileName: 'a.png' }] });
+    expect(decodeContent(c)).toEqual({ sentAt: 1, text: undefined, attachments: [ref] });
+  });
+  it('refuses a message whose pointer is malformed (a hostile sender\'s client)', () => {
+    const bad = (a: object) => () => decodeContent(sodium.pad(utf8(JSON.stringify({ v: 1, sentAt: 1, attachments: [a] })), 160));
+    const good = { blobId: 'm1', contentType: 'x/y', key, size: 3, digest };
+    expect(bad(good)).not.toThrow();
+    expect(bad({ ...good, key: b64(new Uint8Array(31)) })).toThrow(InvalidMessageError);
+    expect(bad({ ...good, digest: 'not base64!' })).toThrow(InvalidMessageError);
+    expect(bad({ ...good, size: -1 })).toThrow(InvalidMessageError);
+    expect(bad({ ...good, size: 1.5 })).toThrow(InvalidMessageError);
+    expect(bad({ ...good, blobId: '' })).toThrow(InvalidMessageError);
   });
 });

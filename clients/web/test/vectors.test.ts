@@ -2,8 +2,9 @@
  * Every vector of docs/test-vectors, byte for byte: the browser's crypto must produce exactly what the Java
  * SDK (the reference, net.secureconnect.sdk.vectors.TestVectors) wrote.
  */
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sodium, sodiumReady } from '../src/crypto/sodium';
 import { concat, fromB64, fromHex, hex, utf8 } from '../src/crypto/bytes';
 import { hkdf, kdfChain, kdfRoot, messageKey } from '../src/crypto/kdf';
@@ -16,13 +17,21 @@ import {
 } from '../src/crypto/session';
 import { DuplicateMessageError, InvalidMessageError } from '../src/crypto/ratchet';
 import { fingerprint, safetyNumber } from '../src/crypto/safety';
-import { decryptAttachment, encryptAttachment, AttachmentError } from '../src/crypto/attachment';
+import { AttachmentError, blobLength, decryptAttachment, encryptAttachment, paddedLength } from '../src/crypto/attachment';
+
+/** Random bytes (Node's CSPRNG: libsodium's randombytes_buf is slow under Node). */
+const rnd = (n: number) => new Uint8Array(randomBytes(n));
 
 const dir = new URL('../../../docs/test-vectors/', import.meta.url).pathname;
 const load = (name: string) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const h = fromHex;
 
 beforeAll(async () => { await sodiumReady(); });
+
+it('covers every file of docs/test-vectors (a new vector file needs a describe block here)', () => {
+  expect(readdirSync(dir).filter((f) => f.endsWith('.json')).sort())
+    .toEqual(['attachments.json', 'kdf.json', 'ratchet.json', 'safety-number.json', 'secretstream.json', 'x3dh.json']);
+});
 
 describe('kdf.json', () => {
   const v = load('kdf.json');
@@ -264,13 +273,16 @@ describe('safety-number.json', () => {
 describe('secretstream.json', () => {
   const v = load('secretstream.json');
   const pointer = { key: fromB64(v.pointer.key), size: v.pointer.size, digest: fromB64(v.pointer.digest) };
-  it('decrypts the SDK\'s 70,000-byte attachment and every byte matches', () => {
-    const pt = decryptAttachment(h(v.blob), pointer);
+  it('decrypts the SDK\'s 70,000-byte attachment (padded to 73,728) and every byte matches', () => {
+    const blob = h(v.blob);
+    expect(blob.length).toBe(blobLength(70000));
+    expect(blob.length).toBe(24 + 73728 + 17 * 2);
+    const pt = decryptAttachment(blob, pointer);
     expect(pt.length).toBe(70000);
     expect(hex(sodium.crypto_hash_sha256(pt))).toBe(v.plaintextSha256);
     for (let i = 0; i < pt.length; i++) if (pt[i] !== i % 256) throw new Error(`byte ${i}`);
   });
-  it('refuses a blob whose digest, chunks, end or size are wrong', () => {
+  it('refuses it when its digest, a chunk, its end or the size are wrong', () => {
     const blob = h(v.blob);
     const flipped = blob.slice();
     flipped[100] ^= 1;
@@ -278,18 +290,59 @@ describe('secretstream.json', () => {
     // Right digest for the tampered bytes, so the chunk check itself must catch it.
     expect(() => decryptAttachment(flipped, { ...pointer, digest: sodium.crypto_hash_sha256(flipped) })).toThrow(/authenticate/);
     const truncated = blob.slice(0, 24 + 65536 + 17);
-    expect(() => decryptAttachment(truncated, { ...pointer, digest: sodium.crypto_hash_sha256(truncated) })).toThrow(/final/);
-    expect(() => decryptAttachment(blob, { ...pointer, size: 69999 })).toThrow(AttachmentError);
+    expect(() => decryptAttachment(truncated, { ...pointer, digest: sodium.crypto_hash_sha256(truncated) })).toThrow(/truncated/);
+    // 69,999 has the same P, so the claim is caught by the non-zero byte it would turn into padding.
+    expect(() => decryptAttachment(blob, { ...pointer, size: 69999 })).toThrow(/not all zero/);
     const extra = concat(blob, new Uint8Array(40));
-    expect(() => decryptAttachment(extra, { ...pointer, digest: sodium.crypto_hash_sha256(extra) })).toThrow(AttachmentError);
+    expect(() => decryptAttachment(extra, { ...pointer, digest: sodium.crypto_hash_sha256(extra) })).toThrow(/after the final chunk/);
   });
-  it('what the browser encrypts has the SDK\'s layout (24 + size + 17·k) and round-trips', () => {
-    const data = sodium.randombytes_buf(2 * 65536 + 5);
+  it('what the browser encrypts is padded (24 + P + 17·k) and round-trips', () => {
+    const data = rnd(2 * 65536 + 5);
     const { blob, pointer: p } = encryptAttachment(data);
-    expect(blob.length).toBe(24 + data.length + 17 * 3);
+    expect(blob.length).toBe(24 + 139264 + 17 * 3);
     expect(Buffer.from(decryptAttachment(blob, p)).equals(Buffer.from(data))).toBe(true);
     const empty = encryptAttachment(new Uint8Array(0));
-    expect(empty.blob.length).toBe(24 + 17);
+    expect(empty.blob.length).toBe(24 + 512 + 17);
     expect(decryptAttachment(empty.blob, empty.pointer).length).toBe(0);
+  });
+});
+
+describe('attachments.json', () => {
+  const v = load('attachments.json');
+  const ptr = (p: { key: string; size: number; digest: string }) => ({ key: fromB64(p.key), size: p.size, digest: fromB64(p.digest) });
+  it('P(n) and the blob length for every size', () => {
+    expect(v.paddedSizes.length).toBeGreaterThanOrEqual(15);
+    for (const c of v.paddedSizes) {
+      expect(paddedLength(c.size)).toBe(c.padded);
+      expect(blobLength(c.size)).toBe(c.blobLength);
+    }
+  });
+  it('decrypts every accepted blob: its length, and the SHA-256 of the first size bytes', () => {
+    expect(v.accepted.map((a: { name: string }) => a.name)).toEqual(['empty', 'exactly-64KiB', 'padded']);
+    for (const a of v.accepted) {
+      const blob = h(a.blob);
+      expect(blob.length).toBe(a.blobLength);
+      const pt = decryptAttachment(blob, ptr(a.pointer));
+      expect(pt.length).toBe(a.pointer.size);
+      expect(hex(sodium.crypto_hash_sha256(pt))).toBe(a.plaintextSha256);
+    }
+  });
+  it('refuses every refused blob, for the SDK\'s reason', () => {
+    // The SDK's reason → the browser's wording of the same check.
+    const same: Record<string, RegExp> = {
+      'truncated-to-header': /truncated/,
+      'truncated-by-one-byte': /truncated|does not authenticate/,
+      'padding-not-zero': /padding after the file is not all zero/,
+      'not-padded': /padded length 600 differs from 608 = P\(600\)/,
+      'padded-too-long': /longer than a file of 100 bytes/,
+      'bad-digest': /SHA-256 differs/,
+    };
+    expect(v.refused.map((r: { name: string }) => r.name).sort()).toEqual(Object.keys(same).sort());
+    const accepted = Object.fromEntries(v.accepted.map((a: { name: string; blob: string }) => [a.name, h(a.blob)]));
+    for (const r of v.refused) {
+      const blob = r.truncatedFrom ? accepted[r.truncatedFrom].subarray(0, r.length) : h(r.blob);
+      if (r.truncatedFrom) expect(hex(sodium.crypto_hash_sha256(blob))).toBe(hex(fromB64(r.pointer.digest)));
+      expect(() => decryptAttachment(blob, ptr(r.pointer)), r.name).toThrow(same[r.name]);
+    }
   });
 });

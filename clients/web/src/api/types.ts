@@ -27,6 +27,8 @@ export interface LedgerEntry {
   at: string;
   paymentId?: string;
   note?: string;
+  /** USAGE and USAGE_REJECTED entries: what was charged. */
+  usage?: { kind: UsageKind; units: number; mode?: string };
 }
 
 export interface LedgerPage {

@@ -52,11 +52,30 @@ export function sessionFromJson(j: SessionJson, own: { identityKey: Uint8Array; 
 
 export const PADDING_BLOCK = 160;
 
-export function encodeContent(text: string, sentAt = Date.now()): Uint8Array {
-  return sodium.pad(new TextEncoder().encode(JSON.stringify({ v: 1, sentAt, text })), PADDING_BLOCK);
+/**
+ * An attachment pointer as it travels in the content (the SDK's MessageContent.Attachment): the secretstream key,
+ * plaintext size and blob digest (§7), plus what the recipient shows before downloading.
+ */
+export interface AttachmentRef {
+  blobId: string;
+  contentType: string;
+  fileName?: string;
+  key: string; // base64, 32 bytes
+  size: number;
+  digest: string; // base64, 32 bytes
 }
 
-export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: string } {
+export function encodeContent(text: string | undefined, sentAt = Date.now(), attachments: AttachmentRef[] = []): Uint8Array {
+  const json: Record<string, unknown> = { v: 1, sentAt };
+  if (text !== undefined) json.text = text;
+  if (attachments.length) {
+    json.attachments = attachments.map((a) => ({ key: a.key, size: a.size, digest: a.digest, blobId: a.blobId,
+      contentType: a.contentType, ...(a.fileName !== undefined ? { fileName: a.fileName } : {}) }));
+  }
+  return sodium.pad(new TextEncoder().encode(JSON.stringify(json)), PADDING_BLOCK);
+}
+
+export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: string; attachments: AttachmentRef[] } {
   let json: any;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sodium.unpad(plaintext, PADDING_BLOCK)));
@@ -64,7 +83,24 @@ export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: s
     throw new InvalidMessageError('message content is not padded JSON');
   }
   if (!json || json.v !== 1) throw new InvalidMessageError('unknown content version');
-  return { sentAt: Number(json.sentAt), text: typeof json.text === 'string' ? json.text : undefined };
+  const attachments: AttachmentRef[] = [];
+  for (const a of Array.isArray(json.attachments) ? json.attachments : []) {
+    // A pointer the app could not use safely is refused with the message (the sender's client is broken or hostile).
+    const ok = a && typeof a.blobId === 'string' && a.blobId.length > 0 && typeof a.key === 'string' && typeof a.digest === 'string'
+      && Number.isSafeInteger(a.size) && a.size >= 0 && safeB64Length(a.key) === 32 && safeB64Length(a.digest) === 32;
+    if (!ok) throw new InvalidMessageError('message content has an invalid attachment pointer');
+    attachments.push({ blobId: a.blobId, contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
+      fileName: typeof a.fileName === 'string' ? a.fileName : undefined, key: a.key, size: a.size, digest: a.digest });
+  }
+  return { sentAt: Number(json.sentAt), text: typeof json.text === 'string' ? json.text : undefined, attachments };
+}
+
+function safeB64Length(s: string): number {
+  try {
+    return fromB64(s).length;
+  } catch {
+    return -1;
+  }
 }
 
 /** The record name before issue 15 (reveals the contact): only read to rename it (StateStore.sessionRecordName). */

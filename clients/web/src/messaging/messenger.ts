@@ -13,7 +13,10 @@ import {
   type Bundle, type OwnIdentity, type PrekeyStore, type Session,
 } from '../crypto/session';
 import type { UnlockedDevice } from '../device/local';
-import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type SessionJson } from './codec';
+import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type AttachmentRef, type SessionJson } from './codec';
+import { downloadAttachment, uploadAttachment, type Phase } from '../api/media';
+import { ApiError } from '../api/session';
+import { AttachmentError } from '../crypto/attachment';
 import { Pins, shortFingerprint, UntrustedIdentityError } from './pins';
 import { safetyNumber } from '../crypto/safety';
 import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
@@ -27,6 +30,12 @@ export interface ChatMessage {
   sentAt: number;
   status?: MessageStatus;
   error?: string;
+  /** Files (pointers with key, size, digest): kept only in the encrypted history. */
+  attachments?: AttachmentRef[];
+  /** The file being sent (shown before its pointer exists, and if the upload was refused). */
+  file?: { name: string; size: number };
+  /** A running upload of this message's file (not meaningful after a reload). */
+  transfer?: { phase: Phase; done: number; total: number };
 }
 
 export interface Conversation {
@@ -259,7 +268,64 @@ export class Messenger {
     const msg: ChatMessage = { id: crypto.randomUUID(), outgoing: true, text, sentAt, status: 'sending' };
     c.messages.push(msg);
     this.changed();
-    const content = encodeContent(text, sentAt);
+    await this.deliver(to, msg, encodeContent(text, sentAt));
+    return msg;
+  }
+
+  /**
+   * Encrypts and uploads a file (charged FILE_TRANSFER once, when media-service hands out the slot), then sends
+   * its pointer in a message (charged as a message). A refusal by the wallet stops before anything is sent.
+   */
+  async sendFile(to: string, file: File, onCharged?: () => void): Promise<ChatMessage> {
+    const c = this.conv(to);
+    const sentAt = Date.now();
+    const msg: ChatMessage = { id: crypto.randomUUID(), outgoing: true, text: '', sentAt, status: 'sending',
+      file: { name: file.name, size: file.size }, transfer: { phase: 'encrypting', done: 0, total: file.size } };
+    c.messages.push(msg);
+    this.changed();
+    let ref: AttachmentRef;
+    let shown = -1;
+    let charged = false;
+    try {
+      ref = await uploadAttachment(this.api, file, (phase, done, total) => {
+        if (phase === 'uploading' && !charged) { charged = true; onCharged?.(); } // the slot exists: the hold is on the balance
+        const pct = Math.floor((100 * done) / Math.max(1, total));
+        if (phase === msg.transfer?.phase && pct === shown) return;
+        shown = pct;
+        msg.transfer = { phase, done, total };
+        this.changed();
+      });
+    } catch (e) {
+      msg.transfer = undefined;
+      msg.status = e instanceof ApiError && e.code === 'INSUFFICIENT_CREDITS' ? 'refused' : 'failed';
+      msg.error = msg.status === 'refused'
+        ? 'Not sent: your balance cannot pay for this file. Top up, then send it again.'
+        : `Not sent: ${(e as Error).message}`;
+      await this.saveHistory();
+      this.changed();
+      return msg;
+    }
+    msg.transfer = undefined;
+    msg.attachments = [ref];
+    this.changed();
+    await this.deliver(to, msg, encodeContent(undefined, sentAt, [ref]));
+    return msg;
+  }
+
+  /**
+   * Downloads and decrypts a file of a message (free); refuses it with AttachmentError if any check of §7 fails
+   * (altered blob, wrong digest or size, bad padding).
+   */
+  async download(ref: AttachmentRef, onProgress: (done: number, total: number) => void): Promise<Blob> {
+    try {
+      return await downloadAttachment(this.api, ref, (_phase, done, total) => onProgress(done, total));
+    } catch (e) {
+      if (e instanceof AttachmentError) throw new AttachmentError(`Refused: the file is not what the message says (${e.message}). Nothing was saved.`);
+      throw e;
+    }
+  }
+
+  private async deliver(to: string, msg: ChatMessage, content: Uint8Array): Promise<void> {
     try {
       if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
       // A device whose current session is not PQXDH (old state) gets a new session from a fresh bundle.
@@ -301,8 +367,8 @@ export class Messenger {
     }
     await this.saveHistory();
     this.changed();
-    return msg;
   }
+
 
   private async persistSessionsOf(...accounts: string[]) {
     for (const a of accounts) for (const d of this.devicesOf.get(a) ?? []) await this.saveSession(a, d);
@@ -400,10 +466,20 @@ export class Messenger {
       return;
     }
     await this.saveSession(f.from, f.fromDevice);
-    const content = decodeContent(plaintext);
     this.history.seen.push(seenKey);
+    let content: ReturnType<typeof decodeContent>;
+    try {
+      content = decodeContent(plaintext);
+    } catch {
+      // Authenticated but unusable content (e.g. a malformed file pointer): shown, not kept, acked.
+      if (f.from !== this.accountId) this.conv(f.from).notices.push(`A message from device ${f.fromDevice} had content this app cannot read; it was dropped.`);
+      await this.saveHistory();
+      this.changed();
+      return;
+    }
     if (f.from !== this.accountId) {
-      this.conv(f.from).messages.push({ id: f.id, outgoing: false, text: content.text ?? '', sentAt: content.sentAt });
+      this.conv(f.from).messages.push({ id: f.id, outgoing: false, text: content.text ?? '', sentAt: content.sentAt,
+        ...(content.attachments.length ? { attachments: content.attachments } : {}) });
     }
     // A copy of what this account's other device sent carries no recipient in its content (§5.3): it is kept
     // decrypted (the ratchet advanced) but not shown yet.

@@ -2,6 +2,7 @@ import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Pricing, Wallet } from '../api/types';
 import type { Messenger } from '../messaging/messenger';
 import { groups } from '../crypto/safety';
+import { FileCard, formatSize } from './FileCard';
 
 /**
  * Conversations: find a person by username, send and read end-to-end-encrypted text. The price of a message
@@ -16,10 +17,18 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   const [find, setFind] = useState('');
   const [findError, setFindError] = useState<string>();
   const [text, setText] = useState('');
+  const [picked, setPicked] = useState<File>();
+  const [dropping, setDropping] = useState(false);
   const listEnd = useRef<HTMLLIElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const price = pricing?.prices.MESSAGE;
   const cannotPay = wallet !== undefined && wallet.unaffordableKinds.includes('MESSAGE');
+  // A file costs FILE_TRANSFER (media-service, once per upload) plus the message that carries its pointer.
+  const filePrice = pricing?.prices.FILE_TRANSFER;
+  const fileTotal = filePrice !== undefined && price !== undefined ? filePrice + price : undefined;
+  const cannotPayFile = wallet !== undefined && (wallet.unaffordableKinds.includes('FILE_TRANSFER') || cannotPay
+    || (fileTotal !== undefined && wallet.balance < fileTotal));
   const conversation = open ? messenger.conversation(open) : undefined;
   useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
 
@@ -44,6 +53,22 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
     onSent();
   };
 
+  const sendFile = async () => {
+    if (!open || !picked) return;
+    const f = picked;
+    setPicked(undefined);
+    if (fileInput.current) fileInput.current.value = '';
+    await messenger.sendFile(open, f, onSent);
+    onSent();
+  };
+
+  const onDrop = (e: React.DragEvent) => {
+    e.preventDefault();
+    setDropping(false);
+    const f = e.dataTransfer.files[0];
+    if (f && open) setPicked(f);
+  };
+
   const name = (c: { username?: string; accountId: string }) => (c.username ? `@${c.username}` : `account ${c.accountId.slice(0, 8)}…`);
   const list = messenger.conversations();
   return (
@@ -66,7 +91,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
                 <button className={c.accountId === open ? 'conv active' : 'conv'} onClick={() => setOpen(c.accountId)}
                         aria-current={c.accountId === open ? 'true' : undefined}>
                   <b>{name(c)}</b>
-                  <span className="muted small">{c.messages.at(-1)?.text ?? ''}</span>
+                  <span className="muted small">{preview(c.messages.at(-1))}</span>
                 </button>
               </li>
             ))}
@@ -74,7 +99,9 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         )}
       </div>
 
-      <div className="chat-view">
+      <div className={dropping ? 'chat-view dropping' : 'chat-view'} data-testid="chat-view"
+           onDragOver={(e) => { if (conversation) { e.preventDefault(); setDropping(true); } }}
+           onDragLeave={() => setDropping(false)} onDrop={onDrop}>
         {cannotPay ? (
           <div className="notice warn" role="status" data-testid="cannot-send">
             <p><b>Sending is paused:</b> your balance is {wallet!.balance} credits and a message costs {price ?? '…'} credit
@@ -94,7 +121,17 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
             <ol className="messages" data-testid="messages" aria-live="polite">
               {conversation.messages.map((m) => (
                 <li key={m.id} className={m.outgoing ? 'msg out' : 'msg in'} data-status={m.status}>
-                  <span className="text">{m.text}</span>
+                  {m.text && <span className="text">{m.text}</span>}
+                  {m.attachments?.map((a, i) => m.outgoing
+                    ? <span key={i} className="file" data-testid="file-sent"><span className="file-name">📎 {a.fileName}</span> <span className="small">{formatSize(a.size)}</span></span>
+                    : <FileCard key={i} messenger={messenger} file={a} />)}
+                  {!m.attachments && m.file && <span className="file" data-testid="file-sent"><span className="file-name">📎 {m.file.name}</span> <span className="small">{formatSize(m.file.size)}</span></span>}
+                  {m.transfer && (
+                    <span className="sending small" role="status" data-testid="upload-progress">
+                      <progress value={m.transfer.done} max={Math.max(1, m.transfer.total)} aria-label={`${m.transfer.phase} ${m.file?.name ?? 'file'}`} />
+                      {' '}{m.transfer.phase} {Math.floor((100 * m.transfer.done) / Math.max(1, m.transfer.total))}%
+                    </span>
+                  )}
                   <span className="meta">
                     {new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
                     {m.outgoing && ` · ${m.status}`}
@@ -106,6 +143,35 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
             </ol>
           </>
         )}
+        {conversation && (
+          <div className="attach" data-testid="attach">
+            <label htmlFor="file-input" className="sr-only">Choose a file to send</label>
+            <input id="file-input" ref={fileInput} type="file" className="sr-only" onChange={(e) => setPicked(e.target.files?.[0])}
+                   disabled={cannotPayFile} />
+            {!picked && (
+              <button type="button" onClick={() => fileInput.current?.click()} disabled={cannotPayFile} data-testid="attach-file">
+                Attach a file
+              </button>
+            )}
+            {!picked && <span className="muted small" data-testid="file-price">
+              or drop one here · a file costs {filePrice ?? '…'} credits{price !== undefined ? ` + ${price} for its message` : ''}
+            </span>}
+            {picked && (
+              <>
+                <span data-testid="picked-file"><b>{picked.name}</b> · {formatSize(picked.size)}</span>
+                <span className="small" data-testid="file-cost">Sending it costs {fileTotal ?? '…'} credits ({filePrice ?? '…'} file transfer + {price ?? '…'} message).</span>
+                <button type="button" className="primary" onClick={sendFile} disabled={cannotPayFile} data-testid="send-file">Send file</button>
+                <button type="button" onClick={() => { setPicked(undefined); if (fileInput.current) fileInput.current.value = ''; }}>Cancel</button>
+              </>
+            )}
+            {cannotPayFile && (
+              <span className="warn-text small" role="status" data-testid="cannot-send-file">
+                Your balance ({wallet?.balance}) cannot pay for a file ({fileTotal ?? '…'} credits).{' '}
+                <button type="button" className="link" onClick={onTopUp}>Top up</button>
+              </span>
+            )}
+          </div>
+        )}
         {conversation && <form className="compose" onSubmit={send}>
           <label htmlFor="compose" className="sr-only">Message</label>
           <input id="compose" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off"
@@ -115,6 +181,12 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
       </div>
     </section>
   );
+}
+
+function preview(m?: { text: string; attachments?: { fileName?: string }[]; file?: { name: string } }): string {
+  if (!m) return '';
+  const f = m.attachments?.[0]?.fileName ?? m.file?.name;
+  return m.text || (f ? `📎 ${f}` : '');
 }
 
 /** The safety number from pinned keys only (computing it fetches nothing); compare it with the contact in person. */

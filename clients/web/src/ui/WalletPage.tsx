@@ -124,7 +124,7 @@ export function WalletPage({ session, wallet, pricing, reload }: {
             {ledger.entries.map((e) => (
               <tr key={e.entryId}>
                 <td>{new Date(e.at).toLocaleString()}</td>
-                <td>{describe(e.kind, e.cause)}</td>
+                <td>{describe(e.kind, e.cause, e.usage?.kind)}</td>
                 <td className="num">{e.amount > 0 ? `+${e.amount}` : e.amount}</td>
                 <td className="num">{e.balanceAfter}</td>
               </tr>
@@ -136,10 +136,11 @@ export function WalletPage({ session, wallet, pricing, reload }: {
   );
 }
 
-function describe(kind: string, cause: string): string {
+function describe(kind: string, cause: string, usage?: string): string {
   switch (kind) {
     case 'PURCHASE': return 'Top-up';
-    case 'USAGE': return `Usage (${cause.split(':')[0].toLowerCase()})`;
+    case 'USAGE': return `Usage (${(usage ?? cause.split(':')[0]).toLowerCase().replace('_', ' ')})`;
+    case 'RELEASE': return 'Hold released (upload not completed)';
     case 'REVOCATION': return 'Refund or chargeback';
     case 'ADJUSTMENT': return 'Adjustment';
     default: return kind.charAt(0) + kind.slice(1).toLowerCase();
