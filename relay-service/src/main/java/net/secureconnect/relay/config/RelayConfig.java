@@ -25,13 +25,17 @@ public interface RelayConfig {
 
     Connection connection();
 
-    /** Executor running sends, deliveries and acks (the DynamoDB client blocks). */
+    /**
+     * Sends, deliveries and acks running at once (the DynamoDB client blocks): the platform threads of the pool, or
+     * with {@link #virtualWorkers()} the permits of the virtual threads. Bounds the concurrent DynamoDB calls.
+     */
     @WithDefault("32")
     int workerThreads();
 
     /**
-     * Run each task on its own virtual thread instead of the {@link #workerThreads()} platform threads (the
-     * work blocks on DynamoDB; {@link #workerQueue()} still bounds the client frames admitted). docs/relay.md.
+     * Run each task on its own virtual thread instead of the {@link #workerThreads()} platform threads, still at
+     * most {@link #workerThreads()} at once ({@link #workerQueue()} still bounds the client frames admitted).
+     * docs/relay.md; measured in docs/benchmarks.md, "Java 25".
      */
     @WithDefault("false")
     boolean virtualWorkers();

@@ -171,7 +171,9 @@ public final class RelayBenchmark {
     private static void load(Vertx vertx, ServiceProcess relay, Bodies bodies, List<LoadGenerator.Account> senders,
                              List<LoadGenerator.Account> recipients, int window, Duration warmup, Duration seconds)
             throws Exception {
-        storeFloor(bodies);
+        if (Boolean.parseBoolean(System.getProperty("bench.store-floor", "true"))) {
+            storeFloor(bodies);
+        }
         LoadGenerator.Result ceiling = ceiling(vertx, bodies, senders, recipients, window, warmup, seconds);
 
         LoadGenerator.Result maximum;
