@@ -34,10 +34,10 @@ public interface RelayConfig {
 
     /**
      * Run each task on its own virtual thread instead of the {@link #workerThreads()} platform threads, still at
-     * most {@link #workerThreads()} at once ({@link #workerQueue()} still bounds the client frames admitted).
+     * most {@link #workerThreads()} at once (the default: measured faster, docs/benchmarks.md) ({@link #workerQueue()} still bounds the client frames admitted).
      * docs/relay.md; measured in docs/benchmarks.md, "Java 25".
      */
-    @WithDefault("false")
+    @WithDefault("true")
     boolean virtualWorkers();
 
     /** Client frames (sends, acks) waiting for a worker; beyond, a send is refused UNAVAILABLE, an ack dropped. */
