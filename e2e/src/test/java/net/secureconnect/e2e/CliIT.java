@@ -171,6 +171,24 @@ class CliIT {
         JsonNode devices = ok(E2eConfig.ALICE, "--json", "devices").json().path("devices");
         assertTrue(devices.toString().contains("\"thisDevice\":true"), devices.toString());
 
+        // sc devices: a device added to the account elsewhere is reported with its key fingerprint and listed; it
+        // can be removed from here.
+        String aliceAccount = registered.get(0)[0];
+        net.secureconnect.sdk.api.IdentityClient identity = new net.secureconnect.sdk.api.IdentityClient(
+                HttpClient.newHttpClient(), URI.create(SdkDevice.url("identity-service") + "/"),
+                () -> Keycloak.accessToken(E2eConfig.ALICE));
+        net.secureconnect.sdk.keys.LocalDevice elsewhere = net.secureconnect.sdk.keys.LocalDevice.generate();
+        int elsewhereId = identity.registerDevice(aliceAccount, elsewhere);
+        identity.refillPrekeysIfLow(aliceAccount, elsewhereId, elsewhere);
+        String fingerprint = net.secureconnect.sdk.trust.Fingerprint.of(elsewhere.identity().publicKey());
+        CliRunner.Result listed = ok(E2eConfig.ALICE, "--json", "devices");
+        assertTrue(listed.out().contains("\"event\":\"own-device-added\"") && listed.out().contains(fingerprint), listed.out());
+        assertTrue(listed.json().path("devices").toString().contains("{\"device\":" + elsewhereId + ",\"fingerprint\":\""
+                + fingerprint + "\""), listed.out());
+        ok(E2eConfig.ALICE, "devices", "remove", String.valueOf(elsewhereId));
+        assertTrue(!identity.me().deviceIds().contains(elsewhereId), "removed: " + identity.me().deviceIds());
+        assertTrue(!ok(E2eConfig.ALICE, "--json", "devices").json().path("devices").toString().contains(fingerprint));
+
         // A second request, refused on the consent page by the person: nothing is stored, exit 3, and why.
         CliRunner.Running refused = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login", "--device");
         JsonNode second = refused.awaitEvent("device-authorization");
