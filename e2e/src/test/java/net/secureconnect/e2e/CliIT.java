@@ -147,6 +147,147 @@ class CliIT {
         assertEquals(3, sc(E2eConfig.ALICE, null, "balance").exitCode(), "logged out");
     }
 
+    /**
+     * {@code sc login} without -u: the OAuth device authorization grant. The test is the person with a phone: it opens
+     * the printed address, types the code, then Keycloak's own login pages (password, authenticator code) and the
+     * consent page, over plain HTTP. Approved → the CLI's session works; denied → exit 3 with a clear message.
+     */
+    @Test
+    @Order(4)
+    void deviceLoginApprovedInTheBrowserThenADeniedOne() {
+        assertEquals(2, registered.size(), "the conversation test registered both devices");
+        ok(E2eConfig.ALICE, "logout"); // (the test before ends logged out too; this one does not depend on it)
+        assertEquals(3, sc(E2eConfig.ALICE, null, "balance").exitCode(), "logged out");
+        BrowserSession phone = new BrowserSession();
+
+        CliRunner.Running login = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login");
+        JsonNode prompt = login.awaitEvent("device-authorization");
+        BrowserSession.Page end = approveDeviceLogin(phone, prompt, E2eConfig.ALICE, true);
+        CliRunner.Result done = login.finish();
+        assertEquals(0, done.exitCode(), done + "\nlast page: " + end);
+        assertEquals(E2eConfig.ALICE.username(), done.json().path("username").asText(), done.toString());
+        assertTrue(!done.out().contains("eyJ") && !done.err().contains("eyJ"), "no token is printed: " + done);
+        // The session works: wallet and identity-service accept the device-flow token (and its refresh).
+        ok(E2eConfig.ALICE, "--json", "balance");
+        JsonNode devices = ok(E2eConfig.ALICE, "--json", "devices").json().path("devices");
+        assertTrue(devices.toString().contains("\"thisDevice\":true"), devices.toString());
+
+        // sc devices: a device added to the account elsewhere is reported with its key fingerprint and listed; it
+        // can be removed from here.
+        String aliceAccount = registered.get(0)[0];
+        net.secureconnect.sdk.api.IdentityClient identity = new net.secureconnect.sdk.api.IdentityClient(
+                HttpClient.newHttpClient(), URI.create(SdkDevice.url("identity-service") + "/"),
+                () -> Keycloak.accessToken(E2eConfig.ALICE));
+        net.secureconnect.sdk.keys.LocalDevice elsewhere = net.secureconnect.sdk.keys.LocalDevice.generate();
+        int elsewhereId = identity.registerDevice(aliceAccount, elsewhere);
+        identity.refillPrekeysIfLow(aliceAccount, elsewhereId, elsewhere);
+        String fingerprint = net.secureconnect.sdk.trust.Fingerprint.of(elsewhere.identity().publicKey());
+        CliRunner.Result listed = ok(E2eConfig.ALICE, "--json", "devices");
+        assertTrue(listed.out().contains("\"event\":\"own-device-added\"") && listed.out().contains(fingerprint), listed.out());
+        assertTrue(listed.json().path("devices").toString().contains("{\"device\":" + elsewhereId + ",\"fingerprint\":\""
+                + fingerprint + "\""), listed.out());
+        ok(E2eConfig.ALICE, "devices", "remove", String.valueOf(elsewhereId));
+        assertTrue(!identity.me().deviceIds().contains(elsewhereId), "removed: " + identity.me().deviceIds());
+        assertTrue(!ok(E2eConfig.ALICE, "--json", "devices").json().path("devices").toString().contains(fingerprint));
+
+        // A second request, refused on the consent page by the person: nothing is stored, exit 3, and why.
+        CliRunner.Running refused = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login", "--device");
+        JsonNode second = refused.awaitEvent("device-authorization");
+        approveDeviceLogin(phone, second, E2eConfig.ALICE, false);
+        CliRunner.Result denied = refused.finish();
+        assertEquals(3, denied.exitCode(), denied.toString());
+        assertTrue(denied.err().contains("login denied"), denied.err());
+        ok(E2eConfig.ALICE, "balance"); // the earlier session is untouched
+    }
+
+    /**
+     * Keycloak's device verification pages as a person goes through them: the address the CLI printed, the code,
+     * then (unless the browser is already signed in) username + password and the authenticator code, then Yes/No.
+     */
+    private static BrowserSession.Page approveDeviceLogin(BrowserSession phone, JsonNode prompt, E2eConfig.TestUser user,
+                                                          boolean approve) {
+        BrowserSession.Page page = phone.open(prompt.path("verificationUri").asText());
+        page = phone.submit(page, "device_user_code", Map.of("device_user_code", prompt.path("userCode").asText()));
+        for (int step = 0; step < 8; step++) {
+            if (page.hasField("password")) {
+                page = phone.submit(page, "password", Map.of("username", user.username(), "password", user.password()));
+            } else if (page.hasField("otp")) { // asked again when that code's time step was used elsewhere
+                page = phone.submit(page, "otp", Map.of("otp", Keycloak.freshTotp(user)));
+            } else if (page.hasField("accept")) {
+                return phone.submit(page, "accept", approve ? Map.of("accept", "Yes") : Map.of("cancel", "No"));
+            } else {
+                return page;
+            }
+        }
+        return page;
+    }
+
+    /**
+     * {@code sc topup}: the packs with prices; an unknown pack lists them (exit 2); a checkout paid on the sandbox's
+     * hosted page as a person would → the CLI shows the new balance; declined → exit 7; nobody pays → exit 7 telling
+     * how to resume; a forged (unsigned) completion of that checkout credits nothing; paying it later and resuming
+     * credits it once.
+     */
+    @Test
+    @Order(5)
+    void topupThroughTheSandboxCheckout() {
+        JsonNode packs = Http.json(Http.get(SdkDevice.url("payment-service") + "/topups/packs", Keycloak.accessToken(E2eConfig.ALICE)));
+        JsonNode listed = ok(E2eConfig.ALICE, "--json", "topup").json();
+        assertEquals(packs.size(), listed.path("packs").size(), listed.toString());
+        assertTrue(listed.path("prices").path("MESSAGE").asLong() > 0, listed.toString());
+        CliRunner.Result unknown = sc(E2eConfig.ALICE, null, "topup", "no-such-pack");
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        for (JsonNode pack : packs) {
+            assertTrue(unknown.err().contains(pack.path("packId").asText() + " (" + pack.path("credits").asLong() + " credits for "),
+                    unknown.err());
+        }
+
+        String packId = packs.get(0).path("packId").asText();
+        long credits = packs.get(0).path("credits").asLong();
+        long before = ok(E2eConfig.ALICE, "--json", "balance").json().path("balance").asLong();
+        BrowserSession browser = new BrowserSession();
+
+        CliRunner.Running topup = new CliRunner(home).start(E2eConfig.ALICE, "--json", "topup", packId, "--no-browser");
+        JsonNode checkout = topup.awaitEvent("checkout");
+        BrowserSession.Page page = browser.open(checkout.path("checkoutUrl").asText());
+        assertTrue(page.text().contains(credits + " credits"), page.toString());
+        browser.press(page, "/pay");
+        CliRunner.Result paid = topup.finish();
+        assertEquals(0, paid.exitCode(), paid.toString());
+        assertEquals("SUCCEEDED", paid.json().path("status").asText(), paid.toString());
+        assertEquals(before + credits, paid.json().path("balance").asLong(), paid.toString());
+        assertEquals(before + credits, ok(E2eConfig.ALICE, "--json", "balance").json().path("balance").asLong());
+
+        CliRunner.Running declining = new CliRunner(home).start(E2eConfig.ALICE, "--json", "topup", packId, "--no-browser");
+        browser.press(browser.open(declining.awaitEvent("checkout").path("checkoutUrl").asText()), "/decline");
+        CliRunner.Result declined = declining.finish();
+        assertEquals(7, declined.exitCode(), declined.toString());
+        assertTrue(declined.err().contains("declined"), declined.err());
+
+        CliRunner.Result waited = sc(E2eConfig.ALICE, null, "topup", packId, "--no-browser", "--timeout", "1");
+        assertEquals(7, waited.exitCode(), waited.toString());
+        java.util.regex.Matcher resume = java.util.regex.Pattern.compile("sc topup --payment (\\S+)'").matcher(waited.err());
+        assertTrue(resume.find(), waited.err());
+        String paymentId = resume.group(1);
+        // A forged completion (right shape, no valid signature) is refused and credits nothing (docs/payment.md;
+        // payment-service's WebhookTest covers every variant).
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> forged = Http.postJson(SdkDevice.url("payment-service") + "/webhooks/sandbox",
+                Map.of("Content-Type", "application/json", "Stripe-Signature", "t=" + now + ",v1=" + "00".repeat(32)),
+                "{\"id\":\"evt_forged_" + UUID.randomUUID() + "\",\"type\":\"checkout.session.completed\",\"data\":{\"object\":"
+                        + "{\"client_reference_id\":\"" + paymentId + "\",\"payment_status\":\"paid\"}}}");
+        assertEquals(400, forged.statusCode(), forged.body());
+        CliRunner.Result stillOpen = sc(E2eConfig.ALICE, null, "--json", "topup", "--payment", paymentId, "--timeout", "1");
+        assertEquals(7, stillOpen.exitCode(), stillOpen.toString());
+        assertEquals(before + credits, ok(E2eConfig.ALICE, "--json", "balance").json().path("balance").asLong(),
+                "neither the decline nor the forgery credited anything");
+        // The person pays that checkout later; resuming shows the credits, booked once.
+        browser.press(browser.open(SdkDevice.url("payment-service") + "/sandbox/checkout/" + paymentId), "/pay");
+        CliRunner.Result resumed = sc(E2eConfig.ALICE, null, "--json", "topup", "--payment", paymentId);
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertEquals(before + 2 * credits, resumed.json().path("balance").asLong(), resumed.toString());
+    }
+
     @AfterAll
     static void removeTheDevices() throws Exception {
         HttpClient http = HttpClient.newHttpClient();

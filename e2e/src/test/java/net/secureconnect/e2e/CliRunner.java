@@ -37,18 +37,71 @@ final class CliRunner {
 
     /** {@code sc --profile <user> args...}; {@code totp} is what the CLI's prompt gets, null when none is asked. */
     Result sc(E2eConfig.TestUser user, String totp, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(user, totp, out, err, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private int run(E2eConfig.TestUser user, String totp, StringWriter out, StringWriter err, String... args) {
         CliEnvironment env = new CliEnvironment(home, URI.create(E2eConfig.issuer()),
                 URI.create(SdkDevice.url("identity-service") + "/"),
                 URI.create(SdkDevice.url("relay-service").replaceFirst("^http", "ws") + "/"),
                 URI.create(SdkDevice.url("wallet-service") + "/"), URI.create(SdkDevice.url("media-service") + "/"),
-                "cli e2e passphrase", user.password(), totp);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+                "cli e2e passphrase", user.password(), totp, URI.create(SdkDevice.url("payment-service") + "/"));
         List<String> all = new ArrayList<>(List.of("--profile", user.username()));
         all.addAll(List.of(args));
-        int code = SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return SecureConnectCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    }
+
+    /**
+     * A command that waits for something the test then does (approve a login, pay a checkout): runs on its own
+     * thread; its output can be read while it runs.
+     */
+    final class Running {
+        private final StringWriter out = new StringWriter(); // StringBuffer inside: safe to read while written
+        private final StringWriter err = new StringWriter();
+        private final java.util.concurrent.CompletableFuture<Integer> exit;
+
+        Running(E2eConfig.TestUser user, String... args) {
+            exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> run(user, null, out, err, args));
+        }
+
+        /** The first JSON line on stdout with this {@code "event"}, once the command has printed it. */
+        JsonNode awaitEvent(String event) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : out.toString().lines().toList()) {
+                    try {
+                        JsonNode node = line.startsWith("{") ? Http.JSON.readTree(line) : null;
+                        if (node != null && event.equals(node.path("event").asText())) {
+                            return node;
+                        }
+                    } catch (java.io.IOException partialLine) {
+                        // still being written
+                    }
+                }
+                if (exit.isDone()) {
+                    break;
+                }
+                SdkDevice.sleep(100);
+            }
+            throw new AssertionError("no '" + event + "' event; " + result());
+        }
+
+        /** Waits for the command to end (it has its own timeouts). */
+        Result finish() {
+            exit.join();
+            return result();
+        }
+
+        private Result result() {
+            return new Result(exit.isDone() ? exit.join() : -1, out.toString(), err.toString());
+        }
+    }
+
+    Running start(E2eConfig.TestUser user, String... args) {
+        return new Running(user, args);
     }
 
     /** Like {@link #sc} without a TOTP, and the command must exit 0. */

@@ -9,7 +9,15 @@ import java.util.Map;
  * docs/conventions.md; each can be changed by an environment variable (or given directly, as tests do).
  */
 public record CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI wallet, URI media, String passphrase,
-                             String password, String totp) {
+                             String password, String totp, URI payment) {
+
+    static final String DEFAULT_PAYMENT_URL = "http://127.0.0.1:8085/";
+
+    /** Without a payment-service URL: the local stack's (tests that never top up). */
+    public CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI wallet, URI media, String passphrase,
+                          String password, String totp) {
+        this(home, issuer, identity, relay, wallet, media, passphrase, password, totp, URI.create(DEFAULT_PAYMENT_URL));
+    }
 
     public static CliEnvironment from(Map<String, String> env) {
         return new CliEnvironment(
@@ -19,7 +27,8 @@ public record CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI
                 slash(env.getOrDefault("SC_RELAY_URL", "ws://127.0.0.1:8082")),
                 slash(env.getOrDefault("SC_WALLET_URL", "http://127.0.0.1:8083")),
                 slash(env.getOrDefault("SC_MEDIA_URL", "http://127.0.0.1:8084")),
-                env.get("SC_PASSPHRASE"), env.get("SC_PASSWORD"), env.get("SC_TOTP"));
+                env.get("SC_PASSPHRASE"), env.get("SC_PASSWORD"), env.get("SC_TOTP"),
+                slash(env.getOrDefault("SC_PAYMENT_URL", DEFAULT_PAYMENT_URL)));
     }
 
     /**
@@ -27,7 +36,7 @@ public record CliEnvironment(Path home, URI issuer, URI identity, URI relay, URI
      * attacker is as strong as a compromised server (it could strip keys or inject bundles).
      */
     public String insecureUrl() {
-        for (URI uri : java.util.List.of(issuer, identity, relay, wallet, media)) {
+        for (URI uri : java.util.List.of(issuer, identity, relay, wallet, media, payment)) {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
             boolean loopback = host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.startsWith("127.");

@@ -14,6 +14,8 @@ final class ExitCodes {
     static final int NETWORK_OR_SERVER = 5;
     /** Refused for trust: an identity key differs from the pin, a new device of a verified contact, no post-quantum key. */
     static final int UNTRUSTED = 6;
+    /** A top-up that did not complete: the checkout was declined, or no payment arrived in time. */
+    static final int PAYMENT_NOT_COMPLETED = 7;
 
     private ExitCodes() {
     }

@@ -128,6 +128,15 @@ final class Profile implements AutoCloseable {
         return new net.secureconnect.sdk.api.MediaClient(http, env.media(), accessTokens());
     }
 
+    net.secureconnect.sdk.api.PaymentClient payments() {
+        return new net.secureconnect.sdk.api.PaymentClient(http, env.payment(), accessTokens());
+    }
+
+    /** The OAuth device authorization grant at the same issuer and client as the password login. */
+    net.secureconnect.sdk.api.DeviceAuthorization deviceAuthorization() {
+        return new net.secureconnect.sdk.api.DeviceAuthorization(http, env.issuer(), OidcClient.DEFAULT_CLIENT_ID, Clock.systemUTC());
+    }
+
     WalletClient wallet() {
         return new WalletClient(http, env.wallet(), accessTokens());
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.secureconnect.sdk.api.AccessTokens;
+import net.secureconnect.sdk.api.DeviceAuthorization;
+import net.secureconnect.sdk.api.PaymentClient;
 import net.secureconnect.sdk.api.IdentityClient;
 import net.secureconnect.sdk.api.OidcClient;
 import net.secureconnect.sdk.api.WalletClient;
@@ -36,19 +38,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code sc}: the SecureConnect terminal client. Exit codes: see {@link ExitCodes}. */
-@Command(name = "sc", mixinStandardHelpOptions = true, version = "sc 0.1.0",
+@Command(name = "sc", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "sc 0.1.0",
         description = {"SecureConnect: end-to-end-encrypted messages and files from your terminal. Only your devices"
-                + " and the people you write to can read them; you pay per message, nobody else does.",
-                "",
-                "Get started:  sc login -u <you>   then   sc register-device --claim-username <name>",
-                "Write:        sc send <user> 'text'      sc send-file <user> <path>      sc listen",
-                "Trust:        sc safety-number <user>  ->  compare  ->  sc verify <user> <their digits>",
-                "              a changed key is refused until you run  sc trust <user>  (exit code 6)",
-                "Account:      sc balance   sc ledger   sc devices",
-                ""},
+                + " and the people you write to can read them; you pay per use (a message once, however many devices"
+                + " get it), and nobody else reads along."},
         subcommands = {SecureConnectCli.Login.class, SecureConnectCli.Logout.class, SecureConnectCli.RegisterDevice.class,
                 SecureConnectCli.Send.class, SecureConnectCli.SendFile.class, SecureConnectCli.FetchFile.class, SecureConnectCli.Listen.class, SecureConnectCli.History.class,
-                SecureConnectCli.Balance.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class,
+                SecureConnectCli.Balance.class, SecureConnectCli.Topup.class, SecureConnectCli.Ledger.class, SecureConnectCli.SafetyNumberCommand.class,
                 SecureConnectCli.Trust.class, SecureConnectCli.Verify.class, SecureConnectCli.Devices.class})
 public final class SecureConnectCli {
 
@@ -84,6 +80,7 @@ public final class SecureConnectCli {
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
+        Help.install(cli, env);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             int code = ExitCodes.of(e);
             if (root.json) {
@@ -318,19 +315,30 @@ public final class SecureConnectCli {
 
     // ---- commands ----
 
-    @Command(name = "login", description = "Log in at Keycloak with password and one-time code; creates the profile (and this device's keys) if new.")
+    @Command(name = "login", description = {"Sign in. Without -u: shows a web address and a short code to approve on your phone or any"
+            + " browser (password and authenticator code are typed there, not here). With -u: password and one-time code in"
+            + " this terminal. Creates the profile (and this device's keys) if new."})
     static final class Login implements Callable<Integer> {
         @CommandLine.ParentCommand
         SecureConnectCli root;
 
-        @Option(names = {"-u", "--username"}, required = true)
+        @Option(names = {"-u", "--username"}, description = "log in here with password and one-time code instead of in a browser")
         String username;
 
-        @Option(names = "--totp", description = "the 6-digit code of the authenticator app (else $SC_TOTP, else asked)")
+        @Option(names = "--totp", description = "with -u: the 6-digit code of the authenticator app (else $SC_TOTP, else asked)")
         String totp;
 
+        @Option(names = "--device", description = "the browser/phone login (the default without -u)")
+        boolean device;
+
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
+            if (device && username != null) {
+                throw new ExitCodes.CliException(ExitCodes.USAGE, "--device and -u exclude each other: -u logs in here, --device in a browser");
+            }
+            if (username == null) {
+                return deviceLogin();
+            }
             String password = root.env.password() != null ? root.env.password() : ask("Password: ", true);
             String code = totp != null ? totp : root.env.totp() != null ? root.env.totp() : ask("One-time code: ", false);
             try (Profile p = root.open(true)) {
@@ -340,6 +348,48 @@ public final class SecureConnectCli {
                         node().put("username", username).put("profile", root.profile).put("expiresAt", tokens.expiresAt().toString()));
             }
             return ExitCodes.OK;
+        }
+
+        /** OAuth 2.0 device authorization grant (RFC 8628): the user approves in a browser; tokens come to this profile. */
+        private int deviceLogin() throws InterruptedException {
+            try (Profile p = root.open(true)) {
+                DeviceAuthorization grant = p.deviceAuthorization();
+                DeviceAuthorization.Started started = grant.start();
+                long minutes = Math.max(1, Duration.between(Instant.now(), started.expiresAt()).toMinutes());
+                root.print("To sign in, open  " + started.verificationUri() + "  on your phone or any browser\n"
+                                + "and enter the code  " + started.userCode()
+                                + (started.verificationUriComplete() == null ? "" : "   (or open " + started.verificationUriComplete() + ")")
+                                + "\nWaiting for you to approve (the code is valid for " + minutes + " minutes; Ctrl-C gives up) ...",
+                        node().put("event", "device-authorization").put("verificationUri", started.verificationUri().toString())
+                                .put("verificationUriComplete", started.verificationUriComplete() == null ? null
+                                        : started.verificationUriComplete().toString())
+                                .put("userCode", started.userCode()).put("expiresAt", started.expiresAt().toString())
+                                .put("interval", started.interval().toSeconds()));
+                OidcClient.Tokens tokens;
+                try {
+                    tokens = grant.await(started, d -> Thread.sleep(d.toMillis()));
+                } catch (DeviceAuthorization.Refused refused) {
+                    throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, refused.denied()
+                            ? "login denied: the request was refused on the sign-in page; nothing was stored. Run 'sc login' to try again"
+                            : "login code expired before it was approved; run 'sc login' for a new code");
+                }
+                p.saveTokens(tokens);
+                String who = usernameIn(tokens.accessToken());
+                root.print("logged in as " + who + " (profile " + root.profile + ")",
+                        node().put("username", who).put("profile", root.profile).put("expiresAt", tokens.expiresAt().toString()));
+            }
+            return ExitCodes.OK;
+        }
+
+        /** The {@code preferred_username} claim of the access token (read, not verified: only for the greeting). */
+        static String usernameIn(String accessToken) {
+            try {
+                String[] parts = accessToken.split("\\.");
+                JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+                return claims.path("preferred_username").asText("(unknown user)");
+            } catch (RuntimeException | java.io.IOException e) {
+                return "(unknown user)";
+            }
         }
 
         private static String ask(String prompt, boolean secret) {
@@ -662,6 +712,166 @@ public final class SecureConnectCli {
             }
             return ExitCodes.OK;
         }
+    }
+
+    @Command(name = "topup", description = {"Buy credits: opens the checkout of a pack in your browser (or prints its address),"
+            + " waits until the credits arrive and shows the new balance. Without a pack: the packs and prices."})
+    static final class Topup implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SecureConnectCli root;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<pack>", description = "e.g. small; 'sc topup' lists them")
+        String packId;
+
+        @Option(names = "--payment", paramLabel = "<payment-id>", description = "wait for a checkout opened earlier instead of opening one")
+        String paymentId;
+
+        @Option(names = "--no-browser", description = "only print the checkout address (default when there is no display)")
+        boolean noBrowser;
+
+        @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "900",
+                description = "how long to wait for the payment (default: ${DEFAULT-VALUE})")
+        long timeoutSeconds;
+
+        /** How often the payment is looked at while the checkout is open (what the web client does, a bit faster). */
+        static final Duration POLL = Duration.ofSeconds(1);
+        /** After the gateway reported success: the credit crosses Kafka to the wallet, normally well under a second. */
+        static final Duration CREDIT_GRACE = Duration.ofSeconds(60);
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Profile p = root.open(false)) {
+                PaymentClient payments = p.payments();
+                if (packId == null && paymentId == null) {
+                    return priceList(p, payments.packs());
+                }
+                PaymentClient.Payment payment;
+                if (paymentId != null) {
+                    payment = payments.payment(paymentId);
+                } else {
+                    List<PaymentClient.Pack> packs = payments.packs();
+                    PaymentClient.Pack pack = packs.stream().filter(k -> k.packId().equalsIgnoreCase(packId)).findFirst()
+                            .orElseThrow(() -> new ExitCodes.CliException(ExitCodes.USAGE, "no pack '" + packId + "'. Packs: "
+                                    + String.join(", ", packs.stream().map(Topup::describe).toList()) + ". Example: sc topup "
+                                    + (packs.isEmpty() ? "small" : packs.get(0).packId())));
+                    // A fresh key per run: a retried request inside the SDK would reuse it; a new run is a new checkout.
+                    payment = payments.openCheckout(pack.packId(), java.util.UUID.randomUUID().toString());
+                    boolean opened = !noBrowser && openInBrowser(payment.checkoutUrl());
+                    root.print((opened ? "Opened the checkout in your browser: " : "Pay here (open it in a browser): ")
+                                    + payment.checkoutUrl() + "\n" + describe(pack) + "; waiting for the payment (Ctrl-C stops waiting;"
+                                    + " the credits still arrive when you pay) ...",
+                            node().put("event", "checkout").put("paymentId", payment.paymentId()).put("packId", pack.packId())
+                                    .put("credits", pack.credits()).put("priceMinor", pack.priceMinor()).put("currency", pack.currency())
+                                    .put("checkoutUrl", payment.checkoutUrl()).put("browserOpened", opened));
+                }
+                Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+                while (payment.pending() && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(POLL.toMillis());
+                    payment = payments.payment(payment.paymentId());
+                }
+                if (payment.pending()) {
+                    throw new ExitCodes.CliException(ExitCodes.PAYMENT_NOT_COMPLETED, "no payment arrived within " + timeoutSeconds
+                            + " s; nothing was charged by us. The checkout stays open: pay at " + payment.checkoutUrl()
+                            + " and then run 'sc topup --payment " + payment.paymentId() + "' (or just 'sc balance' later)");
+                }
+                if (payment.status().equals("FAILED")) {
+                    throw new ExitCodes.CliException(ExitCodes.PAYMENT_NOT_COMPLETED, "the payment was declined at the checkout"
+                            + " (payment " + payment.paymentId() + "); no credits were added. Try again: sc topup " + payment.packId());
+                }
+                if (!payment.status().equals("SUCCEEDED")) {
+                    throw new ExitCodes.CliException(ExitCodes.PAYMENT_NOT_COMPLETED, "payment " + payment.paymentId() + " is "
+                            + payment.status() + ": its credits are not (or no longer) in the wallet; see 'sc ledger'");
+                }
+                JsonNode entry = awaitCredit(p.wallet(), payment.paymentId(), Instant.now().plus(CREDIT_GRACE));
+                if (entry == null) {
+                    throw new ExitCodes.CliException(ExitCodes.NETWORK_OR_SERVER, "paid (payment " + payment.paymentId() + "), but the"
+                            + " wallet has not booked it within " + CREDIT_GRACE.toSeconds() + " s; it will: check 'sc balance' in a minute");
+                }
+                WalletClient.Balance balance = p.wallet().balance();
+                root.print("paid: +" + payment.credits() + " credits (" + payment.packId() + "). Balance: " + balance.balance() + " credits",
+                        node().put("paymentId", payment.paymentId()).put("packId", payment.packId()).put("status", payment.status())
+                                .put("credits", payment.credits()).put("balance", balance.balance()));
+            }
+            return ExitCodes.OK;
+        }
+
+        /** The wallet's ledger entry for this purchase ({@code purchase:<paymentId>}), or null when it is not there by the deadline. */
+        static JsonNode awaitCredit(WalletClient wallet, String paymentId, Instant deadline) throws InterruptedException {
+            String entryId = "purchase:" + paymentId;
+            while (true) {
+                for (JsonNode e : wallet.ledger(50, null).entries()) {
+                    if (entryId.equals(e.path("entryId").asText())) {
+                        return e;
+                    }
+                }
+                if (!Instant.now().isBefore(deadline)) {
+                    return null;
+                }
+                Thread.sleep(250);
+            }
+        }
+
+        private int priceList(Profile p, List<PaymentClient.Pack> packs) {
+            java.util.Map<String, Long> prices = p.wallet().pricing();
+            StringBuilder human = new StringBuilder("Packs (sc topup <pack>):");
+            ArrayNode list = JSON.createArrayNode();
+            for (PaymentClient.Pack k : packs) {
+                human.append("\n  ").append(String.format("%-8s %6d credits  %s", k.packId(), k.credits(), k.price()));
+                list.add(node().put("packId", k.packId()).put("credits", k.credits()).put("priceMinor", k.priceMinor())
+                        .put("currency", k.currency()));
+            }
+            human.append("\nWhat things cost:");
+            ObjectNode cost = node();
+            prices.forEach((kind, credits) -> {
+                human.append("\n  ").append(String.format("%-14s %d credit%s", kindName(kind), credits, credits == 1 ? "" : "s"));
+                cost.put(kind, credits);
+            });
+            root.print(human.toString(), node().<ObjectNode>set("packs", list).set("prices", cost));
+            return ExitCodes.OK;
+        }
+
+        static String describe(PaymentClient.Pack pack) {
+            return pack.packId() + " (" + pack.credits() + " credits for " + pack.price() + ")";
+        }
+
+        /**
+         * Opens a checkout address with xdg-open when there is a display. Only https, or http on this machine (the
+         * sandbox): an address from a compromised server must not start some other URL handler of the desktop.
+         */
+        static boolean openInBrowser(String url) {
+            if (url == null || (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null)) {
+                return false;
+            }
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            String host = String.valueOf(uri.getHost());
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+            if (!(scheme.equals("https") || scheme.equals("http") && loopback)) {
+                return false;
+            }
+            try {
+                new ProcessBuilder("xdg-open", uri.toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return true;
+            } catch (java.io.IOException noXdgOpen) {
+                return false;
+            }
+        }
+    }
+
+    /** The wallet's kinds of use as people say them. */
+    static String kindName(String kind) {
+        return switch (kind) {
+            case "MESSAGE" -> "a message";
+            case "FILE_TRANSFER" -> "a file";
+            case "CALL_MINUTE" -> "a call minute";
+            default -> kind.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
     }
 
     @Command(name = "safety-number", description = "Show the safety number with a user (from the pinned keys of exactly the devices messages go to; fetches nothing), to compare in person.")

@@ -35,6 +35,13 @@ final class HttpJson {
         return send(request(path).POST(json(body)).header("Content-Type", "application/json"));
     }
 
+    /** POST with extra headers (e.g. {@code Idempotency-Key}). */
+    JsonNode post(String path, Object body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = request(path).POST(json(body)).header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     JsonNode put(String path, Object body) {
         return send(request(path).PUT(json(body)).header("Content-Type", "application/json"));
     }

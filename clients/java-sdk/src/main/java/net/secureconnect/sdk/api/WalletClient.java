@@ -30,6 +30,13 @@ public final class WalletClient {
         return new Balance(node.path("balance").asLong(), node.path("version").asLong(), node.path("status").asText(null), node);
     }
 
+    /** {@code GET /pricing} (public): credits per kind of use in force, e.g. {@code MESSAGE → 1}, in the wallet's order. */
+    public java.util.Map<String, Long> pricing() {
+        java.util.Map<String, Long> prices = new java.util.LinkedHashMap<>();
+        http.get("pricing").path("prices").fields().forEachRemaining(e -> prices.put(e.getKey(), e.getValue().asLong()));
+        return prices;
+    }
+
     /** {@code GET /wallet/ledger?limit=&before=}, newest first; {@code before} null for the first page. */
     public LedgerPage ledger(int limit, Long before) {
         JsonNode node = http.get("wallet/ledger?limit=" + limit + (before == null ? "" : "&before=" + before));
