@@ -116,7 +116,7 @@ class UsageCaptureTest {
                 // libs/service-runtime's meters, wired in the wallet: what ConsumerLagHigh, OutboxBacklogOld and
                 // KafkaUnreachable read (their meaning is tested in KafkaMetersTest and OutboxBacklogTest).
                 .body(containsString("kafka_consumer_fetch_manager_records_lag_max{client=\"wallet-events\""))
-                .body(containsString("secureconnect_outbox_oldest_age_seconds{outbox=\"wallet\"}"));
+                .body(containsString("secureconnect_outbox_oldest_age_seconds{outbox=\"wallet\""));
         Awaits.until(() -> Metrics.value("secureconnect_kafka_reachable") == 1, WAIT, () -> "Kafka not reachable by the probe");
     }
 }

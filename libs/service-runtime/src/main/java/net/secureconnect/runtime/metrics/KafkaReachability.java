@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import net.secureconnect.runtime.kafka.KafkaAdmin;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -34,6 +35,8 @@ public class KafkaReachability {
     private final AtomicInteger reachable = new AtomicInteger();
     private ScheduledExecutorService prober;
 
+    // @Inject: with a second constructor (for tests) CDI would not take this class as a bean without it.
+    @Inject
     public KafkaReachability(KafkaAdmin kafka, MeterRegistry registry) {
         this(kafka::admin, registry);
     }
