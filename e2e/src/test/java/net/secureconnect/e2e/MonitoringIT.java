@@ -70,6 +70,7 @@ class MonitoringIT {
             "wallet_usage_rejected_total", "wallet-service:wallet.usage.rejected");
 
     private static Process prometheus;
+    private static Process alertmanager;
     private static Path prometheusData;
 
     @BeforeAll
@@ -95,11 +96,14 @@ class MonitoringIT {
 
     @AfterAll
     static void stopPrometheus() throws IOException {
-        if (prometheus != null) {
-            prometheus.destroy();
+        for (Process p : new Process[] {prometheus, alertmanager}) {
+            if (p == null) {
+                continue;
+            }
+            p.destroy();
             try {
-                if (!prometheus.waitFor(30, TimeUnit.SECONDS)) {
-                    prometheus.destroyForcibly();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -205,6 +209,13 @@ class MonitoringIT {
             assertTrue(dashboardExpressions().contains(heap), "the " + s.name() + " dashboard shows its heap");
             assertTrue(!empty.contains(heap), s.name() + " heap panel has data");
         }
+        // What ConsumerLagHigh, OutboxBacklogOld and KafkaUnreachable read, with data from the running services.
+        Set<String> consumers = labelValues("count by (job, client) (kafka_consumer_fetch_manager_records_lag)", "client");
+        assertTrue(consumers.containsAll(Set.of("wallet-events", "relay-state")), "consumers with a lag series: " + consumers);
+        assertEquals(Set.of("identity", "payment", "wallet", "relay-usage"),
+                labelValues("secureconnect_outbox_oldest_age_seconds", "outbox"), "outbox backlog gauges");
+        assertEquals(Set.of("identity-service", "relay-service", "wallet-service", "media-service", "payment-service"),
+                labelValues("secureconnect_kafka_reachable == 1", "job"), "services that reach Kafka");
         for (String core : List.of("sum(relay_connections)", "up{job=~\".*-service.*\"}",
                 "sum by (kind) (rate(wallet_events_applied_total[5m]))", "sum(rate(relay_envelopes_accepted_total[5m]))")) {
             assertTrue(dashboardExpressions().contains(core) && !empty.contains(core), core + " has data");
@@ -212,8 +223,9 @@ class MonitoringIT {
     }
 
     /**
-     * The local stack can show an alert: kill the wallet, see ServiceDown fire for it in Prometheus, start it again
-     * ({@code deploy/local/stack up} restarts only what is missing) and see the alert resolve.
+     * The local stack can show an alert: kill the wallet, see ServiceDown fire for it in Prometheus and arrive in
+     * Alertmanager (deploy/alertmanager, which Prometheus sends to), start it again ({@code deploy/local/stack up}
+     * restarts only what is missing) and see the alert resolve in both.
      */
     @Test
     @Order(3)
@@ -222,8 +234,11 @@ class MonitoringIT {
         await("Prometheus scrapes the wallet", () -> walletUp() == 1);
         DependencyOutageIT.killProcessGroup("wallet-service");
         await("ServiceDown fires for wallet-service", () -> walletAlert().equals("firing"));
+        await("ServiceDown for wallet-service arrives in Alertmanager", () -> walletAlertInAlertmanager().equals("active"));
         DependencyOutageIT.stackUp("wallet-service");
         await("ServiceDown for wallet-service resolves", () -> walletAlert().isEmpty());
+        // Prometheus sends the resolution (endsAt); Alertmanager then no longer lists the alert.
+        await("ServiceDown for wallet-service resolves in Alertmanager", () -> walletAlertInAlertmanager().isEmpty());
         assertEquals(1, walletUp());
     }
 
@@ -247,6 +262,27 @@ class MonitoringIT {
             }
         }
         return "";
+    }
+
+    /** The state of the wallet's ServiceDown in Alertmanager ("active", "suppressed"), or "" when it lists none. */
+    static String walletAlertInAlertmanager() {
+        String url = "http://127.0.0.1:" + E2eConfig.prop("alertmanager.port", "19095") + "/api/v2/alerts";
+        for (JsonNode alert : Http.json(Http.get(url))) {
+            if ("ServiceDown".equals(alert.path("labels").path("alertname").asText())
+                    && "wallet-service".equals(alert.path("labels").path("job").asText())) {
+                return alert.path("status").path("state").asText();
+            }
+        }
+        return "";
+    }
+
+    /** The values of {@code label} over the series of an instant query. */
+    static Set<String> labelValues(String query, String label) {
+        Set<String> values = new TreeSet<>();
+        for (JsonNode series : Http.json(Http.get(api() + "query?query=" + enc(query))).path("data").path("result")) {
+            values.add(series.path("metric").path(label).asText());
+        }
+        return values;
     }
 
     static E2eConfig.Service service(String name) {
@@ -346,6 +382,7 @@ class MonitoringIT {
                     "no Prometheus at " + binary + ": sudo apt-get install prometheus (or -De2e.prometheus.binary=...)");
         }
         prometheusData = Files.createTempDirectory("sc-prometheus");
+        startAlertmanager();
         Path log = ROOT.resolve("e2e/target/prometheus.log");
         Files.createDirectories(log.getParent());
         // deploy/prometheus/prometheus.yml with 5 s instead of 15 s scrape and evaluation intervals (the stage waits
@@ -353,8 +390,10 @@ class MonitoringIT {
         String config = Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml"))
                 .replace("scrape_interval: 15s", "scrape_interval: 5s")
                 .replace("evaluation_interval: 15s", "evaluation_interval: 5s")
-                .replace("  - rules/*.rules.yml", "  - " + ROOT.resolve("deploy/prometheus/rules") + "/*.rules.yml");
-        assertTrue(config.contains("scrape_interval: 5s") && config.contains(ROOT.resolve("deploy/prometheus/rules").toString()),
+                .replace("  - rules/*.rules.yml", "  - " + ROOT.resolve("deploy/prometheus/rules") + "/*.rules.yml")
+                .replace("\"127.0.0.1:9095\"", "\"127.0.0.1:" + E2eConfig.prop("alertmanager.port", "19095") + "\"");
+        assertTrue(config.contains("scrape_interval: 5s") && config.contains(ROOT.resolve("deploy/prometheus/rules").toString())
+                        && config.contains("127.0.0.1:" + E2eConfig.prop("alertmanager.port", "19095")),
                 "deploy/prometheus/prometheus.yml changed shape; update MonitoringIT.startPrometheus");
         Path configFile = prometheusData.resolve("prometheus.yml");
         Files.writeString(configFile, config);
@@ -363,6 +402,29 @@ class MonitoringIT {
                 "--storage.tsdb.path=" + prometheusData.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + E2eConfig.prop("prometheus.port", "19090"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Debian's Alertmanager with deploy/alertmanager/alertmanager.yml, on its own port (the stack's may run too). */
+    static void startAlertmanager() throws Exception {
+        String binary = E2eConfig.prop("alertmanager.binary", "/usr/bin/prometheus-alertmanager");
+        if (!Files.isExecutable(Path.of(binary))) {
+            if ("root".equals(System.getProperty("user.name"))) {
+                new ProcessBuilder("apt-get", "install", "-y", "-qq", "--no-install-recommends", "prometheus-alertmanager")
+                        .inheritIO().start().waitFor(900, TimeUnit.SECONDS);
+            }
+            assertTrue(Files.isExecutable(Path.of(binary)), "no Alertmanager at " + binary
+                    + ": sudo apt-get install prometheus-alertmanager (or -De2e.alertmanager.binary=...)");
+        }
+        String port = E2eConfig.prop("alertmanager.port", "19095");
+        Path log = ROOT.resolve("e2e/target/alertmanager.log");
+        Files.createDirectories(log.getParent());
+        alertmanager = new ProcessBuilder(binary,
+                "--config.file=" + ROOT.resolve("deploy/alertmanager/alertmanager.yml"),
+                "--storage.path=" + prometheusData.resolve("alertmanager"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address=")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await("Alertmanager is ready", () -> Http.get("http://127.0.0.1:" + port + "/-/ready").statusCode() == 200);
     }
 
     static String enc(String s) {

@@ -1,5 +1,6 @@
 package net.secureconnect.payment;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -62,13 +63,13 @@ class OutboxRecoveryTest {
         assertEquals(List.of(), PaymentEvents.of(account), "nothing published before the restart");
         assertTrue(outbox.contains(purchased.eventId()));
 
-        OutboxRelay restarted = new OutboxRelay(outbox, publisher, config);
+        OutboxRelay restarted = new OutboxRelay(outbox, publisher, config, new SimpleMeterRegistry());
         assertTrue(restarted.relayAll() >= 1);
         assertEquals(List.of(purchased), PaymentEvents.of(account));
         assertFalse(outbox.contains(purchased.eventId()), "row deleted once Kafka has it");
 
         // Another pass, or another instance's relay, publishes nothing more.
-        new OutboxRelay(outbox, publisher, config).relayAll();
+        new OutboxRelay(outbox, publisher, config, new SimpleMeterRegistry()).relayAll();
         assertEquals(List.of(purchased), PaymentEvents.of(account));
     }
 
@@ -79,7 +80,7 @@ class OutboxRecoveryTest {
         CreditsPurchased purchased = commitWithoutPublishing(Api.pendingPayment(user));
         publisher.publish(purchased); // Kafka has it; the process dies before deleting the row
 
-        new OutboxRelay(outbox, publisher, config).relayAll();
+        new OutboxRelay(outbox, publisher, config, new SimpleMeterRegistry()).relayAll();
         List<Event> events = PaymentEvents.of(account);
         // At-least-once: two copies, one event id, so the wallet credits once (it deduplicates by id/payment).
         assertEquals(List.of(purchased, purchased), events);

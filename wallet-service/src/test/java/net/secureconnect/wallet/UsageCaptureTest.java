@@ -12,6 +12,7 @@ import net.secureconnect.contracts.UsageKind;
 import net.secureconnect.contracts.WalletStatus;
 import net.secureconnect.testsupport.DynoxideTestResource;
 import net.secureconnect.testsupport.KafkaTestResource;
+import net.secureconnect.wallet.support.Metrics;
 import net.secureconnect.wallet.support.KafkaConsumerGroups;
 import net.secureconnect.testsupport.OidcTestKeyResource;
 import net.secureconnect.wallet.support.Awaits;
@@ -111,6 +112,11 @@ class UsageCaptureTest {
                 .body(containsString("wallet_events_applied_total{kind=\"USAGE\""))
                 .body(containsString("wallet_apply_seconds_count"))
                 .body(containsString("wallet_consumer_lag_records"))
-                .body(containsString("wallet_overdraft_credits_total"));
+                .body(containsString("wallet_overdraft_credits_total"))
+                // libs/service-runtime's meters, wired in the wallet: what ConsumerLagHigh, OutboxBacklogOld and
+                // KafkaUnreachable read (their meaning is tested in KafkaMetersTest and OutboxBacklogTest).
+                .body(containsString("kafka_consumer_fetch_manager_records_lag_max{client=\"wallet-events\""))
+                .body(containsString("secureconnect_outbox_oldest_age_seconds{outbox=\"wallet\""));
+        Awaits.until(() -> Metrics.value("secureconnect_kafka_reachable") == 1, WAIT, () -> "Kafka not reachable by the probe");
     }
 }

@@ -30,7 +30,7 @@ class DeployManifestsTest {
     @BeforeAll
     static void render() {
         for (String overlay : List.of("dev", "production")) {
-            String kubectl = Tools.require("kubectl", null);
+            String kubectl = Tools.kubectl();
             String out = Tools.runOk(Tools.ROOT, List.of(kubectl, "kustomize", "deploy/k8s/overlays/" + overlay));
             TEXT.put(overlay, out);
             DOCS.put(overlay, Manifests.parseAll(out));

@@ -55,7 +55,7 @@ final class Manifests {
     }
 
     static List<JsonNode> render(String overlay) {
-        String kubectl = Tools.require("kubectl", null);
+        String kubectl = Tools.kubectl();
         String out = Tools.runOk(Tools.ROOT, List.of(kubectl, "kustomize", "deploy/k8s/overlays/" + overlay));
         return parseAll(out);
     }

@@ -27,7 +27,7 @@ class PrometheusRulesTest {
     static final Path TESTS = DIR.resolve("tests/secureconnect.rules.test.yml");
 
     /** The alerts of issue 17, by the name operators see. */
-    static final Set<String> EXPECTED = Set.of("WalletOverdraft", "DeadLettersGrowing", "WalletConsumerLag", "OutboxLeftovers",
+    static final Set<String> EXPECTED = Set.of("WalletOverdraft", "DeadLettersGrowing", "ConsumerLagHigh", "OutboxLeftovers", "OutboxBacklogOld",
             "RelayRefusalLatencyHigh", "WalletSuspensionPublishSlow", "Service5xxRatioHigh", "ServiceDown", "ServiceNotReady",
             "KafkaUnreachable", "RelayConnectionsNearLimit", "PaymentWebhookFailures");
 
@@ -53,6 +53,22 @@ class PrometheusRulesTest {
         Tools.runOk(DIR, List.of(tool, "check", "rules", RULES.toString()));
         Tools.runOk(DIR, List.of(tool, "check", "config", "prometheus.yml"));
         Tools.runOk(DIR, List.of(tool, "check", "config", "prometheus-compose.yml"));
+    }
+
+    /**
+     * deploy/alertmanager's configuration is valid (amtool, Debian's prometheus-alertmanager), and the local stack's
+     * Prometheus sends its alerts to the port deploy/local/stack starts that Alertmanager on.
+     */
+    @Test
+    void alertmanagerAcceptsItsConfigurationAndPrometheusSendsToIt() throws Exception {
+        String amtool = Tools.require("amtool", "prometheus-alertmanager");
+        Tools.runOk(Tools.ROOT, List.of(amtool, "check-config", "deploy/alertmanager/alertmanager.yml"));
+        String stack = Files.readString(Tools.ROOT.resolve("deploy/local/stack"));
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("ALERTMANAGER_PORT=\\$\\{ALERTMANAGER_PORT:-(\\d+)}").matcher(stack);
+        assertTrue(port.find(), "deploy/local/stack sets ALERTMANAGER_PORT");
+        JsonNode alerting = Manifests.YAML.readTree(DIR.resolve("prometheus.yml").toFile()).path("alerting");
+        assertEquals("127.0.0.1:" + port.group(1),
+                alerting.path("alertmanagers").path(0).path("static_configs").path(0).path("targets").path(0).asText());
     }
 
     @Test

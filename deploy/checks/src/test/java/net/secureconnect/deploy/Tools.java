@@ -42,6 +42,39 @@ final class Tools {
                 : "sudo apt-get install " + debianPackage));
     }
 
+    /** The oldest kubectl whose built-in kustomize (v5) renders deploy/k8s (labels, replacements, components). */
+    static final int KUBECTL_MIN_MINOR = 27;
+    private static String kubectl;
+
+    /** kubectl on the PATH, 1.27 or newer; otherwise an error that says what is there and what to install. */
+    static synchronized String kubectl() {
+        if (kubectl == null) {
+            String tool = require("kubectl", null);
+            Result version = run(ROOT, List.of(tool, "version", "--client", "-o", "json"), 60);
+            checkKubectlVersion(version.exitCode(), version.out());
+            kubectl = tool;
+        }
+        return kubectl;
+    }
+
+    /** Fails unless {@code kubectl version --client -o json} answered with 1.27 or newer. */
+    static void checkKubectlVersion(int exitCode, String versionJson) {
+        java.util.regex.Matcher major = java.util.regex.Pattern.compile("\"major\"\\s*:\\s*\"(\\d+)").matcher(versionJson);
+        java.util.regex.Matcher minor = java.util.regex.Pattern.compile("\"minor\"\\s*:\\s*\"(\\d+)").matcher(versionJson);
+        String install = "deploy/checks needs kubectl 1." + KUBECTL_MIN_MINOR + " or newer (its built-in kustomize v5 renders"
+                + " deploy/k8s; Debian's kubernetes-client is too old): https://kubernetes.io/docs/tasks/tools/ — or skip this"
+                + " module with -pl '!deploy/checks'";
+        if (exitCode != 0 || !major.find() || !minor.find()) {
+            throw new AssertionError("could not read kubectl's version (exit " + exitCode + "): " + versionJson.strip()
+                    + "\n" + install);
+        }
+        int maj = Integer.parseInt(major.group(1));
+        int min = Integer.parseInt(minor.group(1));
+        if (maj < 1 || (maj == 1 && min < KUBECTL_MIN_MINOR)) {
+            throw new AssertionError("kubectl on the PATH is " + maj + "." + min + ". " + install);
+        }
+    }
+
     static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {

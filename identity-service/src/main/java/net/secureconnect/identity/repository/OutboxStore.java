@@ -16,10 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static net.secureconnect.identity.repository.Attributes.n;
 import static net.secureconnect.identity.repository.Attributes.number;
@@ -82,15 +81,18 @@ public class OutboxStore {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of(ACCOUNT_ID, s(accountId), SEQ, n(seq))));
     }
 
-    /** Accounts with an event written before {@code cutoff} and still unpublished, at most {@code limit}. */
-    public Set<String> accountsWithEventsBefore(Instant cutoff, int limit) {
-        Set<String> accounts = new LinkedHashSet<>();
+    /**
+     * Accounts with an event written before {@code cutoff} and still unpublished, at most {@code limit}, each with
+     * the write time (epoch ms) of its oldest such event.
+     */
+    public Map<String, Long> accountsWithEventsBefore(Instant cutoff, int limit) {
+        Map<String, Long> accounts = new LinkedHashMap<>();
         for (Map<String, AttributeValue> item : dynamo.scanPaginator(ScanRequest.builder().tableName(table)
                 .filterExpression("#c < :cutoff")
-                .projectionExpression("#a")
+                .projectionExpression("#a, #c")
                 .expressionAttributeNames(Map.of("#c", CREATED_AT, "#a", ACCOUNT_ID))
                 .expressionAttributeValues(Map.of(":cutoff", n(cutoff.toEpochMilli()))).build()).items()) {
-            accounts.add(string(item, ACCOUNT_ID));
+            accounts.merge(string(item, ACCOUNT_ID), number(item, CREATED_AT), Math::min);
             if (accounts.size() >= limit) {
                 break;
             }

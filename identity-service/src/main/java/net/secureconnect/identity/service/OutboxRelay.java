@@ -11,9 +11,11 @@ import net.secureconnect.contracts.Event;
 import net.secureconnect.identity.config.IdentityConfig;
 import net.secureconnect.identity.messaging.AccountEventPublisher;
 import net.secureconnect.identity.repository.OutboxStore;
+import net.secureconnect.runtime.outbox.OutboxBacklog;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,7 @@ public class OutboxRelay {
     private final AccountCleanup cleanup;
     private final IdentityConfig.Outbox config;
     private final MeterRegistry metrics;
+    private final OutboxBacklog backlog;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private ScheduledExecutorService sweeper;
 
@@ -49,6 +52,7 @@ public class OutboxRelay {
         this.cleanup = cleanup;
         this.config = config.outbox();
         this.metrics = metrics;
+        this.backlog = new OutboxBacklog(metrics, "identity");
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -98,9 +102,13 @@ public class OutboxRelay {
     void sweep() {
         try {
             Instant cutoff = Instant.now().minus(config.staleAfter());
-            for (String accountId : outbox.accountsWithEventsBefore(cutoff, MAX_ACCOUNTS_PER_SWEEP)) {
-                drain(accountId);
+            OutboxBacklog.Pass pass = backlog.pass();
+            for (Map.Entry<String, Long> account : outbox.accountsWithEventsBefore(cutoff, MAX_ACCOUNTS_PER_SWEEP).entrySet()) {
+                if (!drain(account.getKey())) {
+                    pass.left(account.getValue());
+                }
             }
+            pass.done();
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again: log and wait for the next round.
             LOG.warnf("outbox sweep failed: %s", e.toString());

@@ -13,6 +13,7 @@ import net.secureconnect.contracts.json.DecodeResult;
 import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.media.service.MediaService;
 import net.secureconnect.runtime.kafka.KafkaClientSettings;
+import net.secureconnect.runtime.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -42,14 +43,17 @@ public class AccountEventsConsumer {
     static final String GROUP = "media-service-accounts";
 
     private final KafkaClientSettings settings;
+    private final KafkaClientMeters clientMeters;
     private final MediaService media;
     private final MeterRegistry metrics;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private KafkaProducer<String, byte[]> deadLetters;
 
-    public AccountEventsConsumer(KafkaClientSettings settings, MediaService media, MeterRegistry metrics) {
+    public AccountEventsConsumer(KafkaClientSettings settings, MediaService media, MeterRegistry metrics,
+                                 KafkaClientMeters clientMeters) {
         this.settings = settings;
+        this.clientMeters = clientMeters;
         this.media = media;
         this.metrics = metrics;
     }
@@ -75,7 +79,8 @@ public class AccountEventsConsumer {
             Map<String, Object> props = new HashMap<>(settings.consumer("media-account-events", GROUP));
             // A new group starts at the beginning: no deletion published before this service first ran is missed.
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(props)) {
+            try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(props);
+                 var meters = clientMeters.bind(kafka, "media-account-events")) {
                 consumer = kafka;
                 kafka.subscribe(List.of(Topic.ACCOUNTS.topicName()));
                 while (running) {

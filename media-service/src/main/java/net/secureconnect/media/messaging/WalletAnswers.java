@@ -12,6 +12,7 @@ import net.secureconnect.contracts.WalletStateEvent;
 import net.secureconnect.contracts.json.DecodeResult;
 import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.runtime.kafka.KafkaClientSettings;
+import net.secureconnect.runtime.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +44,7 @@ public class WalletAnswers {
     public enum Answer { APPLIED, REJECTED }
 
     private final KafkaClientSettings settings;
+    private final KafkaClientMeters clientMeters;
     private final MeterRegistry metrics;
     private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
     private final CountDownLatch positioned = new CountDownLatch(1);
@@ -50,8 +52,9 @@ public class WalletAnswers {
     private volatile boolean running;
     private Thread thread;
 
-    public WalletAnswers(KafkaClientSettings settings, MeterRegistry metrics) {
+    public WalletAnswers(KafkaClientSettings settings, MeterRegistry metrics, KafkaClientMeters clientMeters) {
         this.settings = settings;
+        this.clientMeters = clientMeters;
         this.metrics = metrics;
     }
 
@@ -89,7 +92,8 @@ public class WalletAnswers {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(settings.consumer("media-wallet-answers", null))) {
+            try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(settings.consumer("media-wallet-answers", null));
+                 var meters = clientMeters.bind(kafka, "media-wallet-answers")) {
                 consumer = kafka;
                 List<TopicPartition> partitions = new ArrayList<>();
                 for (Topic topic : TOPICS) {

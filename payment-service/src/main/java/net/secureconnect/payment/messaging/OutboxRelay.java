@@ -3,10 +3,12 @@ package net.secureconnect.payment.messaging;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.event.Observes;
 import net.secureconnect.contracts.Event;
 import net.secureconnect.payment.config.PaymentConfig;
 import net.secureconnect.payment.repository.OutboxStore;
+import net.secureconnect.runtime.outbox.OutboxBacklog;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -32,10 +34,13 @@ public class OutboxRelay {
     private final Duration interval;
     private final Duration minAge;
     private final Clock clock = Clock.systemUTC();
+    private final OutboxBacklog backlog;
     private ScheduledExecutorService scheduler;
 
-    public OutboxRelay(OutboxStore outbox, PaymentEventPublisher publisher, PaymentConfig config) {
+    public OutboxRelay(OutboxStore outbox, PaymentEventPublisher publisher, PaymentConfig config,
+                       MeterRegistry metrics) {
         this.outbox = outbox;
+        this.backlog = new OutboxBacklog(metrics, "payment");
         this.publisher = publisher;
         this.interval = config.outbox().relayInterval();
         this.minAge = config.outbox().relayMinAge();
@@ -80,18 +85,21 @@ public class OutboxRelay {
         return relay(outbox.writtenBefore(clock.instant().plusSeconds(1)));
     }
 
-    private int relay(List<Event> events) {
+    private int relay(List<OutboxStore.Row> rows) {
         int published = 0;
-        for (Event event : events) {
+        OutboxBacklog.Pass pass = backlog.pass();
+        for (OutboxStore.Row row : rows) {
             try {
-                publisher.publish(event);
-                outbox.delete(event.eventId());
+                publisher.publish(row.event());
+                outbox.delete(row.event().eventId());
                 published++;
             } catch (PaymentEventPublisher.PublishFailedException e) {
                 LOG.warnf("outbox relay paused: %s", e.getMessage());
+                pass.left(row.writtenAt()); // the oldest left: rows come oldest first
                 break;
             }
         }
+        pass.done();
         return published;
     }
 

@@ -52,8 +52,12 @@ public class OutboxStore {
                 .expressionAttributeNames(Map.of("#id", EVENT_ID)).build()).build();
     }
 
+    /** An unpublished event and when it was written. */
+    public record Row(Event event, Instant writtenAt) {
+    }
+
     /** Unpublished events written before {@code cutoff}, oldest first. */
-    public List<Event> writtenBefore(Instant cutoff) {
+    public List<Row> writtenBefore(Instant cutoff) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         dynamo.scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true)
                         .filterExpression("#c < :cutoff")
@@ -61,7 +65,7 @@ public class OutboxStore {
                         .expressionAttributeValues(Map.of(":cutoff", n(cutoff.toEpochMilli()))).build())
                 .items().forEach(items::add);
         items.sort((a, b) -> Long.compare(number(a, CREATED_AT), number(b, CREATED_AT)));
-        return items.stream().map(OutboxStore::read).toList();
+        return items.stream().map(item -> new Row(read(item), Instant.ofEpochMilli(number(item, CREATED_AT)))).toList();
     }
 
     public void delete(String eventId) {

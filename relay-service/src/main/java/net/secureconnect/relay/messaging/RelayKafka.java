@@ -3,6 +3,7 @@ package net.secureconnect.relay.messaging;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import net.secureconnect.runtime.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,9 +36,11 @@ public class RelayKafka {
     static final int DELIVERY_TIMEOUT_MS = 10_000;
 
     private final Map<String, Object> settings;
+    private final KafkaClientMeters meters;
     private volatile Producer<String, byte[]> producer;
 
-    public RelayKafka(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings) {
+    public RelayKafka(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings, KafkaClientMeters meters) {
+        this.meters = meters;
         this.settings = Map.copyOf(kafkaSettings);
     }
 
@@ -58,7 +61,9 @@ public class RelayKafka {
                     props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
                     props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
                     props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-                    producer = new KafkaProducer<>(props);
+                    KafkaProducer<String, byte[]> created = new KafkaProducer<>(props);
+                    meters.bind(created, "relay-producer"); // lives as long as the producer: until shutdown
+                    producer = created;
                 }
                 current = producer;
             }
@@ -81,6 +86,11 @@ public class RelayKafka {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /** A consumer's meters under {@code client=name} (lag per partition, connections); close them before it. */
+    public KafkaClientMeters.Binding meters(KafkaConsumer<String, byte[]> consumer, String name) {
+        return meters.bind(consumer, name);
     }
 
     /** A consumer without a group; the caller assigns partitions and positions itself. */

@@ -107,7 +107,8 @@ public class RelayStateConsumer {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = kafka.consumer("relay-state-" + delivery.instanceId())) {
+            try (KafkaConsumer<String, byte[]> c = kafka.consumer("relay-state-" + delivery.instanceId());
+                 var meters = kafka.meters(c, "relay-state")) {
                 consumer = c;
                 consume(c);
             } catch (WakeupException e) {

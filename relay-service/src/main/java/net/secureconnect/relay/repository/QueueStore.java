@@ -90,7 +90,7 @@ public class QueueStore {
     }
 
     /** A usage event accepted with its envelope (or the release of a hold) and perhaps not yet published. */
-    public record Leftover(String envelopeKey, byte[] usageEvent, EnvelopeState state) {
+    public record Leftover(String envelopeKey, byte[] usageEvent, EnvelopeState state, Instant acceptedAt) {
     }
 
     public enum StoreOutcome { STORED, DUPLICATE }
@@ -320,7 +320,8 @@ public class QueueStore {
             if (usage != null) {
                 EnvelopeState state = item.containsKey(STATE) ? EnvelopeState.valueOf(item.get(STATE).s())
                         : EnvelopeState.ACCEPTED;
-                leftovers.add(new Leftover(item.get(ENVELOPE_KEY).s(), usage.b().asByteArray(), state));
+                leftovers.add(new Leftover(item.get(ENVELOPE_KEY).s(), usage.b().asByteArray(), state,
+                        Instant.ofEpochMilli(Long.parseLong(item.get(ACCEPTED_AT).n()))));
             }
         }
         return leftovers;

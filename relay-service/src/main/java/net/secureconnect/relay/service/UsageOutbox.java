@@ -12,6 +12,8 @@ import net.secureconnect.contracts.json.EventJson;
 import net.secureconnect.relay.config.RelayConfig;
 import net.secureconnect.relay.messaging.RelayKafka;
 import net.secureconnect.relay.repository.QueueStore;
+import net.secureconnect.runtime.outbox.OutboxBacklog;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -40,6 +42,7 @@ public class UsageOutbox {
     private final QueueStore store;
     private final RelayMetrics metrics;
     private final RelayConfig.Outbox config;
+    private final OutboxBacklog backlog;
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "relay-outbox-sweeper");
@@ -50,8 +53,10 @@ public class UsageOutbox {
     /** Envelope keys whose usage event Kafka acknowledged, leaving the outbox index a batch at a time. */
     private final BackgroundBatches<String> toClear;
 
-    public UsageOutbox(RelayKafka kafka, QueueStore store, RelayMetrics metrics, RelayConfig config) {
+    public UsageOutbox(RelayKafka kafka, QueueStore store, RelayMetrics metrics, RelayConfig config,
+                       MeterRegistry registry) {
         this.kafka = kafka;
+        this.backlog = new OutboxBacklog(registry, "relay-usage");
         this.store = store;
         this.metrics = metrics;
         this.config = config.outbox();
@@ -109,6 +114,8 @@ public class UsageOutbox {
     /** Re-publishes every outbox entry older than {@code grace}; returns how many. */
     public int sweep(Duration grace) {
         int published = 0;
+        OutboxBacklog.Pass pass = backlog.pass();
+        QueueStore.Leftover current = null;
         try {
             Instant before = Instant.now().minus(grace);
             for (int shard = 0; shard < config.shards(); shard++) {
@@ -116,6 +123,7 @@ public class UsageOutbox {
                 do {
                     leftovers = store.leftovers(shard, before, 100);
                     for (QueueStore.Leftover leftover : leftovers) {
+                        current = leftover;
                         if (leftover.state() == QueueStore.EnvelopeState.HELD && !store.releaseHeld(leftover.envelopeKey())) {
                             continue; // completed at the last moment: its entry left the outbox with it
                         }
@@ -125,13 +133,20 @@ public class UsageOutbox {
                         metrics.usagePublished(event.mode().name(), "sweep");
                         store.clearOutbox(leftover.envelopeKey());
                         published++;
+                        current = null;
                     }
                 } while (leftovers.size() == 100);
             }
+            pass.done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warnf("usage outbox sweep stopped early (%s); the next sweep continues", e.toString());
+            if (current != null) {
+                // The entry this pass could not publish; shards not reached are looked at by the next pass.
+                pass.left(current.acceptedAt());
+                pass.done();
+            }
         }
         if (published > 0) {
             LOG.infof("re-published %d usage events left in the outbox", published);

@@ -3,6 +3,7 @@ package net.secureconnect.wallet.messaging;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import net.secureconnect.runtime.kafka.KafkaClientSettings;
+import net.secureconnect.runtime.metrics.KafkaClientMeters;
 import net.secureconnect.wallet.config.WalletConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,11 +23,13 @@ public class KafkaClients {
 
     private final KafkaClientSettings settings;
     private final WalletConfig config;
+    private final KafkaClientMeters meters;
     private volatile Producer<String, byte[]> producer;
 
-    public KafkaClients(KafkaClientSettings settings, WalletConfig config) {
+    public KafkaClients(KafkaClientSettings settings, WalletConfig config, KafkaClientMeters meters) {
         this.settings = settings;
         this.config = config;
+        this.meters = meters;
     }
 
     /** One shared producer: sends of one account from one thread keep their order. */
@@ -35,12 +38,19 @@ public class KafkaClients {
         if (current == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = new KafkaProducer<>(settings.producer("wallet-service-announcer"));
+                    KafkaProducer<String, byte[]> created = new KafkaProducer<>(settings.producer("wallet-service-announcer"));
+                    meters.bind(created, "wallet-announcer"); // lives as long as the producer: until shutdown
+                    producer = created;
                 }
                 current = producer;
             }
         }
         return current;
+    }
+
+    /** The consumer's meters ({@code client="wallet-events"}: lag, connections); close them before the consumer. */
+    public KafkaClientMeters.Binding meters(KafkaConsumer<String, byte[]> consumer) {
+        return meters.bind(consumer, "wallet-events");
     }
 
     /** A new consumer of the wallet's group; offsets are committed by the caller only. */

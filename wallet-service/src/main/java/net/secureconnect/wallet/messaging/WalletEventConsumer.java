@@ -139,7 +139,8 @@ public class WalletEventConsumer {
     private void run() {
         long backoff = config.consumer().retryBackoff().toMillis();
         while (running) {
-            try (KafkaConsumer<String, byte[]> current = kafka.consumer()) {
+            try (KafkaConsumer<String, byte[]> current = kafka.consumer();
+                 var meters = kafka.meters(current)) {
                 consumer = current;
                 catchUp();
                 current.subscribe(TOPICS.stream().map(Topic::topicName).toList(), new ConsumerRebalanceListener() {

@@ -8,6 +8,8 @@ import net.secureconnect.wallet.config.WalletConfig;
 import net.secureconnect.wallet.messaging.Announcer;
 import net.secureconnect.wallet.repository.LedgerStore;
 import net.secureconnect.wallet.repository.WalletStore;
+import net.secureconnect.runtime.outbox.OutboxBacklog;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -47,6 +49,7 @@ public class OutboxRelay {
     private final WalletMetrics metrics;
     private final WalletConfig config;
     private final Clock clock = Clock.systemUTC();
+    private final OutboxBacklog backlog;
     /** Runs of consecutive versions whose announcements were acknowledged and are not yet written back. */
     private final Map<String, List<Run>> confirmed = new ConcurrentHashMap<>();
     /** Accounts with a failed publication: they are published again from the stored {@code announced}. */
@@ -54,8 +57,9 @@ public class OutboxRelay {
     private ScheduledExecutorService clearer;
 
     public OutboxRelay(Announcer announcer, WalletStore wallets, LedgerStore ledger, WalletCache cache,
-                       AccountLocks locks, WalletMetrics metrics, WalletConfig config) {
+                       AccountLocks locks, WalletMetrics metrics, WalletConfig config, MeterRegistry registry) {
         this.announcer = announcer;
+        this.backlog = new OutboxBacklog(registry, "wallet");
         this.wallets = wallets;
         this.ledger = ledger;
         this.cache = cache;
@@ -217,11 +221,20 @@ public class OutboxRelay {
     public int sweep(Duration grace) throws InterruptedException, ExecutionException, TimeoutException {
         long before = grace.isZero() ? Long.MAX_VALUE : clock.millis() - grace.toMillis();
         int republished = 0;
+        OutboxBacklog.Pass pass = backlog.pass();
         for (int shard = 0; shard < wallets.shards(); shard++) {
             for (WalletStore.Pending pending : wallets.pending(shard, before)) {
-                republished += republish(pending.accountId());
+                try {
+                    republished += republish(pending.accountId());
+                } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+                    // This wallet stays in the outbox: its last change is the oldest announcement still owed.
+                    pass.left(pending.updatedAt());
+                    pass.done();
+                    throw e;
+                }
             }
         }
+        pass.done();
         if (republished > 0) {
             LOG.infof("outbox relay published %d ledger entries again", republished);
             metrics.republished(republished);
