@@ -18,6 +18,7 @@ import {
 import { DuplicateMessageError, InvalidMessageError } from '../src/crypto/ratchet';
 import { fingerprint, safetyNumber } from '../src/crypto/safety';
 import { AttachmentError, blobLength, decryptAttachment, encryptAttachment, paddedLength } from '../src/crypto/attachment';
+import { decodeContent, encodeContent, PADDING_BLOCK } from '../src/messaging/codec';
 
 /** Random bytes (Node's CSPRNG: libsodium's randombytes_buf is slow under Node). */
 const rnd = (n: number) => new Uint8Array(randomBytes(n));
@@ -30,7 +31,7 @@ beforeAll(async () => { await sodiumReady(); });
 
 it('covers every file of docs/test-vectors (a new vector file needs a describe block here)', () => {
   expect(readdirSync(dir).filter((f) => f.endsWith('.json')).sort())
-    .toEqual(['attachments.json', 'kdf.json', 'ratchet.json', 'safety-number.json', 'secretstream.json', 'x3dh.json']);
+    .toEqual(['attachments.json', 'content.json', 'kdf.json', 'ratchet.json', 'safety-number.json', 'secretstream.json', 'x3dh.json']);
 });
 
 describe('kdf.json', () => {
@@ -343,6 +344,28 @@ describe('attachments.json', () => {
       const blob = r.truncatedFrom ? accepted[r.truncatedFrom].subarray(0, r.length) : h(r.blob);
       if (r.truncatedFrom) expect(hex(sodium.crypto_hash_sha256(blob))).toBe(hex(fromB64(r.pointer.digest)));
       expect(() => decryptAttachment(blob, ptr(r.pointer)), r.name).toThrow(same[r.name]);
+    }
+  });
+});
+
+describe('content.json (§5.3 content padding)', () => {
+  const v = load('content.json');
+  it('pads every accepted content to the SDK\'s bytes and unpads it back', () => {
+    expect(v.blockSize).toBe(PADDING_BLOCK);
+    for (const a of v.accepted) {
+      const padded = sodium.pad(utf8(a.json), PADDING_BLOCK);
+      expect(hex(padded), a.name).toBe(a.padded);
+      expect(new TextDecoder().decode(sodium.unpad(h(a.padded), PADDING_BLOCK)), a.name).toBe(a.json);
+    }
+    const text = v.accepted.find((a: any) => a.name === 'text');
+    const parsed = JSON.parse(text.json);
+    expect(hex(encodeContent(parsed.text, parsed.sentAt))).toBe(text.padded);
+  });
+  it('refuses the refused contents (session reset is not in the browser yet: that one is listed, not skipped silently)', () => {
+    const notInBrowserYet = ['session-reset-device-0'];
+    expect(v.refused.map((r: any) => r.name).filter((n: string) => notInBrowserYet.includes(n))).toEqual(notInBrowserYet);
+    for (const r of v.refused.filter((r: any) => !notInBrowserYet.includes(r.name))) {
+      expect(() => decodeContent(h(r.padded)), r.name).toThrow();
     }
   });
 });
