@@ -108,7 +108,9 @@ describe('sealer and opener', () => {
 describe('hostile blobs are refused', () => {
   const n = 2 * CHUNK + 100; // P = 139264 (unit 8192): 3 chunks, the last with 8,192 bytes of which the tail is padding
   const data = pattern(n);
-  const good = encryptAttachment(data);
+  // Built once libsodium is ready: a describe body runs at collection time, before any beforeAll.
+  let good: ReturnType<typeof encryptAttachment>;
+  beforeAll(async () => { await sodiumReady(); good = encryptAttachment(data); });
   const withDigest = (blob: Uint8Array, p: Pointer = good.pointer) => ({ ...p, digest: sodium.crypto_hash_sha256(blob) });
 
   it('the good blob opens', () => {
