@@ -70,7 +70,7 @@ test('two browsers: 20 messages each way, the first 10 while the recipient is of
     await c.getByTestId('conversation-title').waitFor({ timeout: SLOW });
     await c.getByTestId('cannot-send').waitFor({ timeout: SLOW });
     check(await c.locator('#compose').isDisabled(), 'compose disabled at zero balance');
-    check(await c.getByRole('button', { name: 'Send' }).isDisabled(), 'Send disabled at zero balance');
+    check(await c.getByRole('button', { name: 'Send', exact: true }).isDisabled(), 'Send disabled at zero balance');
     await shot(c, 'conversation-zero-balance');
     await c.getByTestId('cannot-send').getByRole('button', { name: 'Top up' }).click();
     const [checkout] = await Promise.all([ctxC.waitForEvent('page'), c.getByTestId('buy-small').click()]);
