@@ -150,4 +150,23 @@ class DeployComposeTest {
         assertTrue(services.path("prometheus").toString().contains("deploy/prometheus"));
         assertTrue(services.path("grafana").toString().contains("deploy/grafana/dashboards"));
     }
+
+    /** Prometheus in compose sends its alerts to an Alertmanager that compose runs, with the repository's configuration. */
+    @Test
+    void prometheusAlertsReachComposesAlertmanager() throws Exception {
+        JsonNode alertmanager = compose.path("services").path("alertmanager");
+        assertFalse(alertmanager.isMissingNode(), "docker-compose.yml runs no alertmanager");
+        assertTrue(alertmanager.toString().contains("deploy/alertmanager"), alertmanager.toString());
+        assertTrue(alertmanager.path("command").toString().contains("/etc/alertmanager/alertmanager.yml"), alertmanager.toString());
+        assertFalse(alertmanager.path("healthcheck").path("test").isMissingNode());
+        JsonNode prometheus = Manifests.parseAll(Files.readString(Tools.ROOT.resolve("deploy/prometheus/prometheus-compose.yml"))).get(0);
+        List<String> targets = new ArrayList<>();
+        for (JsonNode am : Manifests.iterable(prometheus.path("alerting").path("alertmanagers"))) {
+            for (JsonNode sc : Manifests.iterable(am.path("static_configs"))) {
+                sc.path("targets").forEach(t -> targets.add(t.asText()));
+            }
+        }
+        assertEquals(List.of("alertmanager:9093"), targets, "Prometheus's Alertmanager target is the compose service's port");
+        assertTrue(alertmanager.path("ports").toString().contains("9093"), alertmanager.path("ports").toString());
+    }
 }
