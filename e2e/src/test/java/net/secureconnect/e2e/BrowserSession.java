@@ -1,6 +1,7 @@
 package net.secureconnect.e2e;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +24,42 @@ import java.util.stream.Collectors;
  */
 final class BrowserSession {
 
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackIsSecure())
             .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * Cookies as a browser keeps them for the stack: Keycloak 26.7.3 marks its login cookies ({@code AUTH_SESSION_ID},
+     * {@code KC_RESTART}, {@code KEYCLOAK_IDENTITY}) {@code Secure} even over plain HTTP, and browsers send Secure
+     * cookies to {@code http://127.0.0.1} and {@code localhost} because loopback is a secure context. Java's
+     * {@link CookieManager} sends them only over https, so without this every step after the first page lost the login
+     * ("Restart login cookie not found"). Other hosts keep the strict rule.
+     */
+    private static final class LoopbackIsSecure extends CookieHandler {
+        private final CookieManager cookies = new CookieManager();
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) throws IOException {
+            return cookies.get(asBrowserSeesIt(uri), requestHeaders);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> responseHeaders) throws IOException {
+            cookies.put(asBrowserSeesIt(uri), responseHeaders);
+        }
+
+        private static URI asBrowserSeesIt(URI uri) {
+            String host = uri.getHost() == null ? "" : uri.getHost();
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || !loopback) {
+                return uri;
+            }
+            try {
+                return new URI("https", uri.getAuthority(), uri.getPath(), null, null);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(uri.toString(), e);
+            }
+        }
+    }
 
     /** A page as the browser shows it: where it ended up (after redirects) and its HTML. */
     record Page(URI uri, int status, String html) {
@@ -98,7 +134,19 @@ final class BrowserSession {
         throw new AssertionError("no form" + (field == null ? "" : " with field " + field) + " on " + page);
     }
 
+    /**
+     * What a browser sends on every navigation. It matters, not only for realism: Keycloak 26.7.3 serves two POST
+     * methods on {@code /realms/<realm>/device} (its {@code DeviceEndpoint}): the user-code form
+     * ({@code verifyUserCode}, no {@code @Produces}) and the device authorization request ({@code handleDeviceRequest},
+     * {@code @Produces(application/json)}). JAX-RS picks between them by the {@code Accept} header: without one (Java's
+     * HttpClient sends none, i.e. {@code *}{@code /*}) the JSON method is the more specific match, so the typed code
+     * was answered like a client's device request without {@code client_id}: {@code invalid_client},
+     * event {@code client_not_found}. A browser asks for {@code text/html} first and gets the form's method.
+     */
+    static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
     private Page send(HttpRequest.Builder request) {
+        request.header("Accept", BROWSER_ACCEPT).header("Accept-Language", "en");
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -153,15 +153,158 @@ class CliIT {
     }
 
     /**
+     * {@code sc login} without -u: the OAuth 2.0 device authorization grant (RFC 8628) against the stack's Keycloak.
+     * The test is the person with a phone: it opens the printed address, types the code, signs in on Keycloak's own
+     * pages (password, then authenticator code) and says Yes on the consent page, over plain HTTP with a browser's
+     * headers ({@link BrowserSession}). The CLI ends logged in and its tokens work at the services. On the way: a
+     * code typed wrong is refused by the page (no sign-in offered), and the approved code cannot be used again by
+     * someone who read it over the shoulder.
+     */
+    @Test
+    @Order(4)
+    void deviceLoginApprovedInTheBrowser() {
+        assertEquals(2, registered.size(), "the conversation test registered both devices");
+        ok(E2eConfig.ALICE, "logout"); // (the test before ends logged out too; this one does not depend on it)
+        assertEquals(3, sc(E2eConfig.ALICE, null, "balance").exitCode(), "logged out");
+        BrowserSession phone = new BrowserSession();
+
+        JsonNode prompt;
+        BrowserSession.Page end;
+        CliRunner.Result done;
+        try (CliRunner.Running login = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login")) {
+            prompt = login.awaitEvent("device-authorization");
+            assertEquals(E2eConfig.issuer() + "/device", prompt.path("verificationUri").asText(), prompt.toString());
+            assertTrue(prompt.path("userCode").asText().matches("[A-Z]{4}-[A-Z]{4}"), prompt.toString());
+            assertEquals(prompt.path("verificationUri").asText() + "?user_code=" + prompt.path("userCode").asText(),
+                    prompt.path("verificationUriComplete").asText(), prompt.toString());
+
+            // A code typed wrong (or guessed) is refused on the page, which asks again: no sign-in page, nothing granted.
+            BrowserSession.Page wrong = phone.submit(phone.open(prompt.path("verificationUri").asText()), "device_user_code",
+                    Map.of("device_user_code", "BCDF-GHJK"));
+            assertTrue(wrong.hasField("device_user_code") && !wrong.hasField("password"), wrong.toString());
+            assertTrue(wrong.text().contains("Invalid code"), wrong.toString());
+
+            end = approveDeviceLogin(phone, prompt, E2eConfig.ALICE, true);
+            assertTrue(end.text().contains("Device Login Successful"), end.toString());
+            done = login.finish();
+        }
+        assertEquals(0, done.exitCode(), done + "\nlast page: " + end);
+        assertEquals(E2eConfig.ALICE.username(), done.json().path("username").asText(), done.toString());
+        assertTrue(!done.out().contains("eyJ") && !done.err().contains("eyJ"), "no token is printed: " + done);
+        // The session works: wallet and identity-service accept the device-flow token (and its refresh).
+        ok(E2eConfig.ALICE, "--json", "balance");
+        JsonNode devices = ok(E2eConfig.ALICE, "--json", "devices").json().path("devices");
+        assertTrue(devices.toString().contains("\"thisDevice\":true"), devices.toString());
+
+        // The approved code is spent: whoever opens it again (read over the shoulder, or the link forwarded) is refused.
+        BrowserSession.Page replay = new BrowserSession().open(prompt.path("verificationUriComplete").asText());
+        assertTrue(replay.hasField("device_user_code") && !replay.hasField("password") && !replay.hasField("accept"),
+                replay.toString());
+        assertTrue(replay.text().contains("Invalid code"), replay.toString());
+
+        // sc devices: a device added to the account elsewhere is reported with its key fingerprint and listed; it
+        // can be removed from here.
+        String aliceAccount = registered.get(0)[0];
+        net.secureconnect.sdk.api.IdentityClient identity = new net.secureconnect.sdk.api.IdentityClient(
+                HttpClient.newHttpClient(), URI.create(SdkDevice.url("identity-service") + "/"),
+                () -> Keycloak.accessToken(E2eConfig.ALICE));
+        net.secureconnect.sdk.keys.LocalDevice elsewhere = net.secureconnect.sdk.keys.LocalDevice.generate();
+        int elsewhereId = identity.registerDevice(aliceAccount, elsewhere);
+        identity.refillPrekeysIfLow(aliceAccount, elsewhereId, elsewhere);
+        String fingerprint = net.secureconnect.sdk.trust.Fingerprint.of(elsewhere.identity().publicKey());
+        CliRunner.Result listed = ok(E2eConfig.ALICE, "--json", "devices");
+        assertTrue(listed.out().contains("\"event\":\"own-device-added\"") && listed.out().contains(fingerprint), listed.out());
+        assertTrue(listed.json().path("devices").toString().contains("{\"device\":" + elsewhereId + ",\"fingerprint\":\""
+                + fingerprint + "\""), listed.out());
+        ok(E2eConfig.ALICE, "devices", "remove", String.valueOf(elsewhereId));
+        assertTrue(!identity.me().deviceIds().contains(elsewhereId), "removed: " + identity.me().deviceIds());
+        assertTrue(!ok(E2eConfig.ALICE, "--json", "devices").json().path("devices").toString().contains(fingerprint));
+    }
+
+    /**
+     * The hostile and unhappy sides of the device login, read as a person reads the terminal (no --json): a request
+     * the person refuses on the consent page ends with exit 3 {@code login denied}; a code that somebody else
+     * approves with their own account (a code shown on the wrong screen, or handed to an attacker to approve) gives
+     * this profile nobody else's session — exit 3, nothing stored, the owner's session untouched.
+     */
+    @Test
+    @Order(5)
+    void deviceLoginDeniedOrApprovedBySomeoneElse() {
+        assertEquals(2, registered.size(), "the conversation test registered both devices");
+        login(E2eConfig.ALICE); // a session to keep: neither a denial nor a stranger's approval may end it
+        BrowserSession alicesPhone = new BrowserSession();
+
+        BrowserSession.Page no;
+        CliRunner.Result denied;
+        try (CliRunner.Running refused = new CliRunner(home).start(E2eConfig.ALICE, "login", "--device")) {
+            String[] shown = refused.awaitMatch(java.util.regex.Pattern.compile("open +(\\S+/device) .*\\n.*enter the code +([A-Z]{4}-[A-Z]{4})"));
+            assertEquals(E2eConfig.issuer() + "/device", shown[1]);
+            no = approveDeviceLogin(alicesPhone, shown[1], shown[2], E2eConfig.ALICE, false);
+            denied = refused.finish();
+        }
+        assertEquals(3, denied.exitCode(), denied + "\nlast page: " + no);
+        assertTrue(denied.err().contains("login denied"), denied.err());
+        assertTrue(no.text().contains("Consent denied"), no.toString());
+        ok(E2eConfig.ALICE, "balance"); // the earlier session is untouched
+
+        CliRunner.Result refusedForBob;
+        try (CliRunner.Running stolen = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login")) {
+            JsonNode prompt = stolen.awaitEvent("device-authorization");
+            BrowserSession.Page approvedByBob = approveDeviceLogin(new BrowserSession(), prompt, E2eConfig.BOB, true);
+            assertTrue(approvedByBob.text().contains("Device Login Successful"), approvedByBob.toString()); // Keycloak's part
+            refusedForBob = stolen.finish();
+        }
+        assertEquals(3, refusedForBob.exitCode(), refusedForBob.toString());
+        assertTrue(refusedForBob.err().contains("belongs to " + E2eConfig.ALICE.username() + ", but the code was approved as "
+                + E2eConfig.BOB.username() + "; nothing was stored"), refusedForBob.err());
+        assertTrue(!refusedForBob.out().contains("eyJ") && !refusedForBob.err().contains("eyJ"), refusedForBob.toString());
+        // Alice's profile still acts as Alice: the account's device list (fetched with the stored token) is hers.
+        boolean ownDeviceListed = false;
+        for (JsonNode device : ok(E2eConfig.ALICE, "--json", "devices").json().path("devices")) {
+            ownDeviceListed |= device.path("device").asText().equals(registered.get(0)[1]) && device.path("thisDevice").asBoolean();
+        }
+        assertTrue(ownDeviceListed, "alice's own device is listed as this device");
+    }
+
+    /** Keycloak's device verification pages for the address and code the CLI printed (see the overload). */
+    private static BrowserSession.Page approveDeviceLogin(BrowserSession phone, JsonNode prompt, E2eConfig.TestUser user,
+                                                          boolean approve) {
+        return approveDeviceLogin(phone, prompt.path("verificationUri").asText(), prompt.path("userCode").asText(), user, approve);
+    }
+
+    /**
+     * Keycloak's device verification pages as a person goes through them: the address the CLI printed, the code,
+     * then (unless the browser is already signed in) username + password and the authenticator code, then Yes/No.
+     * Returns the last page (Keycloak's "Device Login Successful" or the refusal).
+     */
+    private static BrowserSession.Page approveDeviceLogin(BrowserSession phone, String verificationUri, String userCode,
+                                                          E2eConfig.TestUser user, boolean approve) {
+        BrowserSession.Page page = phone.open(verificationUri);
+        page = phone.submit(page, "device_user_code", Map.of("device_user_code", userCode));
+        for (int step = 0; step < 8; step++) {
+            if (page.hasField("password")) {
+                page = phone.submit(page, "password", Map.of("username", user.username(), "password", user.password()));
+            } else if (page.hasField("otp")) { // asked again when that code's time step was used elsewhere
+                page = phone.submit(page, "otp", Map.of("otp", Keycloak.freshTotp(user)));
+            } else if (page.hasField("accept")) {
+                return phone.submit(page, "accept", approve ? Map.of("accept", "Yes") : Map.of("cancel", "No"));
+            } else {
+                return page;
+            }
+        }
+        return page;
+    }
+
+    /**
      * {@code sc topup}: the packs with prices; an unknown pack lists them (exit 2); a checkout paid on the sandbox's
      * hosted page as a person would → the CLI shows the new balance; declined → exit 7; nobody pays → exit 7 telling
      * how to resume; a forged (unsigned) completion of that checkout credits nothing; paying it later and resuming
      * credits it once.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void topupThroughTheSandboxCheckout() {
-        login(E2eConfig.ALICE); // the test before logged alice out
+        login(E2eConfig.ALICE); // test 3 logged alice out (the device-login tests log her in again, but this one stands alone)
         JsonNode packs = Http.json(Http.get(SdkDevice.url("payment-service") + "/topups/packs", Keycloak.accessToken(E2eConfig.ALICE)));
         JsonNode listed = ok(E2eConfig.ALICE, "--json", "topup").json();
         assertEquals(packs.size(), listed.path("packs").size(), listed.toString());

@@ -58,13 +58,36 @@ final class CliRunner {
      * A command that waits for something the test then does (approve a login, pay a checkout): runs on its own
      * thread; its output can be read while it runs.
      */
-    final class Running {
+    final class Running implements AutoCloseable {
         private final StringWriter out = new StringWriter(); // StringBuffer inside: safe to read while written
         private final StringWriter err = new StringWriter();
-        private final java.util.concurrent.CompletableFuture<Integer> exit;
+        private final java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        private final Thread thread;
 
         Running(E2eConfig.TestUser user, String... args) {
-            exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> run(user, null, out, err, args));
+            thread = Thread.ofPlatform().daemon().name("sc " + String.join(" ", args)).start(() -> {
+                try {
+                    exit.complete(run(user, null, out, err, args));
+                } catch (Throwable t) {
+                    exit.completeExceptionally(t);
+                }
+            });
+        }
+
+        /**
+         * Ends the command if it still runs (Ctrl-C, as a person would): after a failed assertion a waiting
+         * {@code sc login} would otherwise keep polling, and keep its profile locked, for the code's 10 minutes.
+         */
+        @Override
+        public void close() {
+            if (!exit.isDone()) {
+                thread.interrupt();
+                try {
+                    thread.join(java.time.Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         /** The first JSON line on stdout with this {@code "event"}, once the command has printed it. */
@@ -87,6 +110,29 @@ final class CliRunner {
                 SdkDevice.sleep(100);
             }
             throw new AssertionError("no '" + event + "' event; " + result());
+        }
+
+        /**
+         * What a person reads: waits until stdout matches {@code pattern}; returns the whole match and its groups
+         * ({@code [0]} is the match).
+         */
+        String[] awaitMatch(java.util.regex.Pattern pattern) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                java.util.regex.Matcher m = pattern.matcher(out.toString());
+                if (m.find()) {
+                    String[] groups = new String[m.groupCount() + 1];
+                    for (int i = 0; i < groups.length; i++) {
+                        groups[i] = m.group(i);
+                    }
+                    return groups;
+                }
+                if (exit.isDone()) {
+                    break;
+                }
+                SdkDevice.sleep(100);
+            }
+            throw new AssertionError("no output matching " + pattern + "; " + result());
         }
 
         /** Waits for the command to end (it has its own timeouts). */

@@ -24,12 +24,14 @@ import java.util.Optional;
 final class Profile implements AutoCloseable {
 
     final CliEnvironment env;
+    final String name;
     final ProfileStore store;
     final HttpClient http = HttpClient.newHttpClient();
     final OidcClient oidc;
 
-    private Profile(CliEnvironment env, ProfileStore store) {
+    private Profile(CliEnvironment env, String name, ProfileStore store) {
         this.env = env;
+        this.name = name;
         this.store = store;
         this.oidc = new OidcClient(http, env.issuer(), OidcClient.DEFAULT_CLIENT_ID, Clock.systemUTC());
     }
@@ -44,7 +46,7 @@ final class Profile implements AutoCloseable {
                     ProfileStore store = ProfileStore.open(env.home(), name, passphrase);
                     // protocol-crypto.md §8 "Rollback": told once, when the restored copy is first opened
                     store.rollbackDetected().ifPresent(r -> System.err.println("sc: WARNING: " + r.message()));
-                    return new Profile(env, store);
+                    return new Profile(env, name, store);
                 } catch (net.secureconnect.sdk.store.WrongPassphraseException e) {
                     throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "wrong passphrase for profile '" + name + "'");
                 }
@@ -55,7 +57,7 @@ final class Profile implements AutoCloseable {
             requireStrong(passphrase);
             LocalDevice device = LocalDevice.generate();
             // MODERATE (3 passes, 256 MiB): a copied profile folder is an offline guessing oracle for the passphrase.
-            return new Profile(env, ProfileStore.create(env.home(), name, passphrase, device, KdfParameters.MODERATE));
+            return new Profile(env, name, ProfileStore.create(env.home(), name, passphrase, device, KdfParameters.MODERATE));
         } finally {
             java.util.Arrays.fill(passphrase, '\0');
         }
@@ -102,6 +104,71 @@ final class Profile implements AutoCloseable {
         node.put("refreshToken", tokens.refreshToken());
         node.put("expiresAt", tokens.expiresAt().toString());
         store.writeDocument("tokens", node);
+    }
+
+    /** Who a token was issued to: Keycloak's stable user id ({@code sub}) and the username, for messages. */
+    record Subject(String sub, String username) {
+        /**
+         * Read from the access token's claims without checking its signature: it comes straight from the configured
+         * issuer's token endpoint (TLS or loopback only, see {@link CliEnvironment#insecureUrl()}) and is used only to
+         * tell whose login this is, never to grant anything — the services verify it.
+         */
+        static Subject of(String accessToken) {
+            try {
+                String[] parts = accessToken.split("\\.");
+                JsonNode claims = SecureConnectCli.JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+                String sub = claims.path("sub").asText("");
+                return new Subject(sub, claims.path("preferred_username").asText(sub.isEmpty() ? "(unknown user)" : sub));
+            } catch (RuntimeException | java.io.IOException e) {
+                return new Subject("", "(unknown user)");
+            }
+        }
+    }
+
+    /**
+     * Stores the tokens of a login (password or device grant) — but only the owner's. A profile is one device of one
+     * account: its first login makes that user the owner, and a login as anybody else is refused with nothing stored
+     * (the earlier session stays). This matters for the device grant, where the person who approves the code in a
+     * browser decides whose tokens arrive: a code typed or approved by someone else must not turn this device into
+     * theirs, nor log its owner out.
+     */
+    Subject saveLogin(OidcClient.Tokens tokens, boolean approvedInBrowser) {
+        Subject who = Subject.of(tokens.accessToken());
+        if (who.sub().isEmpty()) {
+            throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "the login answered a token without a user (sub); nothing was stored");
+        }
+        Optional<Subject> owner = owner();
+        if (owner.isPresent() && !owner.get().sub().equals(who.sub())) {
+            String kept = "nothing was stored" + (tokens().isPresent() ? " (the session of " + owner.get().username() + " stays)" : "");
+            String otherProfile = "use another profile: sc --profile <name> login";
+            if (owner.get().username().equalsIgnoreCase(who.username())) {
+                // Same name, other user id: the account was re-created, or this is another server (a new local stack).
+                throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "login refused: profile '" + name
+                        + "' was set up for another account named " + owner.get().username() + " (another user id: re-created,"
+                        + " or another server); " + kept + ". For this one, " + otherProfile
+                        + " (or delete " + env.home().resolve(name) + " if you no longer need it)");
+            }
+            throw new ExitCodes.CliException(ExitCodes.AUTHENTICATION, "login refused: profile '" + name + "' belongs to "
+                    + owner.get().username() + (approvedInBrowser
+                            ? ", but the code was approved as " + who.username() + "; " + kept
+                                    + ". If that was not you, someone else typed your code. Another account needs its own profile: "
+                            : ", not " + who.username() + "; " + kept + ". Another account needs its own profile: ")
+                    + "sc --profile <name> login");
+        }
+        if (store.readDocument("owner").isEmpty()) { // first login, or the first since profiles record their owner
+            store.writeDocument("owner", JsonNodeFactory.instance.objectNode().put("sub", who.sub()).put("username", who.username()));
+        }
+        saveTokens(tokens);
+        return who;
+    }
+
+    /** The profile's user: recorded at its first login (profiles from before that record: the stored tokens' user). */
+    Optional<Subject> owner() {
+        Optional<Subject> recorded = store.readDocument("owner")
+                .map(n -> new Subject(n.path("sub").asText(""), n.path("username").asText("")))
+                .filter(s -> !s.sub().isEmpty());
+        return recorded.isPresent() ? recorded
+                : tokens().map(t -> Subject.of(t.accessToken())).filter(s -> !s.sub().isEmpty());
     }
 
     Optional<OidcClient.Tokens> tokens() {

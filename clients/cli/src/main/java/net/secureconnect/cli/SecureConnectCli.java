@@ -343,7 +343,7 @@ public final class SecureConnectCli {
             String code = totp != null ? totp : root.env.totp() != null ? root.env.totp() : ask("One-time code: ", false);
             try (Profile p = root.open(true)) {
                 OidcClient.Tokens tokens = p.oidc.login(username, password, code);
-                p.saveTokens(tokens);
+                p.saveLogin(tokens, false);
                 root.print("logged in as " + username + " (profile " + root.profile + ")",
                         node().put("username", username).put("profile", root.profile).put("expiresAt", tokens.expiresAt().toString()));
             }
@@ -355,7 +355,7 @@ public final class SecureConnectCli {
             try (Profile p = root.open(true)) {
                 DeviceAuthorization grant = p.deviceAuthorization();
                 DeviceAuthorization.Started started = grant.start();
-                long minutes = Math.max(1, Duration.between(Instant.now(), started.expiresAt()).toMinutes());
+                long minutes = Math.max(1, (Duration.between(Instant.now(), started.expiresAt()).toSeconds() + 30) / 60); // 599.9 s: "10"
                 root.print("To sign in, open  " + started.verificationUri() + "  on your phone or any browser\n"
                                 + "and enter the code  " + started.userCode()
                                 + (started.verificationUriComplete() == null ? "" : "   (or open " + started.verificationUriComplete() + ")")
@@ -373,23 +373,11 @@ public final class SecureConnectCli {
                             ? "login denied: the request was refused on the sign-in page; nothing was stored. Run 'sc login' to try again"
                             : "login code expired before it was approved; run 'sc login' for a new code");
                 }
-                p.saveTokens(tokens);
-                String who = usernameIn(tokens.accessToken());
+                String who = p.saveLogin(tokens, true).username(); // refused when someone else approved the code
                 root.print("logged in as " + who + " (profile " + root.profile + ")",
                         node().put("username", who).put("profile", root.profile).put("expiresAt", tokens.expiresAt().toString()));
             }
             return ExitCodes.OK;
-        }
-
-        /** The {@code preferred_username} claim of the access token (read, not verified: only for the greeting). */
-        static String usernameIn(String accessToken) {
-            try {
-                String[] parts = accessToken.split("\\.");
-                JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
-                return claims.path("preferred_username").asText("(unknown user)");
-            } catch (RuntimeException | java.io.IOException e) {
-                return "(unknown user)";
-            }
         }
 
         private static String ask(String prompt, boolean secret) {
