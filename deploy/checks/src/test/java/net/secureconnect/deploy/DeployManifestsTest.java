@@ -63,6 +63,17 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "production"})
+    void topicsReadFromTheBeginningKeepEveryRecord(String overlay) {
+        assertEquals(List.of(), Manifests.retentionProblems(DOCS.get(overlay)));
+    }
+
+    @Test
+    void theReplayTableNamesEveryConsumerThatReadsFromTheBeginning() {
+        assertEquals(new java.util.TreeSet<>(Manifests.REPLAYED_FROM_START.keySet()), Manifests.replayConsumers());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
     void everyServiceHasItsServiceHpaPdbAndServiceMonitor(String overlay) {
         List<JsonNode> docs = DOCS.get(overlay);
         for (String service : Manifests.SERVICES) {
@@ -178,6 +189,12 @@ class DeployManifestsTest {
         List<String> kafka = Manifests.kafkaProblems(docs);
         assertTrue(kafka.stream().anyMatch(p -> p.contains("topic payments may be written by [payment-service, wallet-service]")),
                 kafka.toString());
+
+        ((ObjectNode) Manifests.first(docs, "KafkaTopic", "accounts").path("spec").path("config")).remove("retention.ms");
+        ((ObjectNode) Manifests.first(docs, "KafkaTopic", "balances").path("spec").path("config")).put("cleanup.policy", "delete");
+        List<String> retention = Manifests.retentionProblems(docs);
+        assertTrue(retention.stream().anyMatch(p -> p.startsWith("topic accounts ") && p.contains("default: 7 days")), retention.toString());
+        assertTrue(retention.stream().anyMatch(p -> p.startsWith("topic balances ")), retention.toString());
 
         ObjectNode paymentConfig = Manifests.first(docs, "ConfigMap", "payment-service");
         ((ObjectNode) paymentConfig.path("data")).put("PAYMENT_GATEWAY", "sandbox");

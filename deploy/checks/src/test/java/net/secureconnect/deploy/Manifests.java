@@ -385,6 +385,70 @@ final class Manifests {
         return problems;
     }
 
+    /**
+     * The consumers that read topics from their beginning (seekToBeginning, or auto.offset.reset=earliest for a new
+     * group) and the topics they read so: those must keep every record. {@code replayConsumers} checks that no other
+     * source file reads from the beginning, so a new such consumer has to be added here.
+     */
+    static final Map<String, Set<String>> REPLAYED_FROM_START = Map.of(
+            // every start, no group: device lists and balances (DeviceDirectory, BalanceBook)
+            "relay-service/src/main/java/net/secureconnect/relay/messaging/RelayStateConsumer.java", Set.of("accounts", "balances"),
+            // a new group (WalletEventConsumer.TOPICS) replays the charges, top-ups and account events
+            "wallet-service/src/main/java/net/secureconnect/wallet/messaging/KafkaClients.java",
+            Set.of("usage-events", "payments", "accounts"),
+            // a new group replays account deletions (media to delete)
+            "media-service/src/main/java/net/secureconnect/media/messaging/AccountEventsConsumer.java", Set.of("accounts"));
+
+    /** The main source files (services and libs) that read a topic from its beginning. */
+    static Set<String> replayConsumers() {
+        Set<String> found = new TreeSet<>();
+        try (var files = Files.walk(Tools.ROOT)) {
+            files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/"))
+                    .map(f -> Tools.ROOT.relativize(f).toString())
+                    .filter(f -> !f.startsWith("bench/") && !f.startsWith("e2e/") && !f.startsWith("clients/")
+                            && !f.contains("/target/"))
+                    .forEach(f -> {
+                        try {
+                            String src = Files.readString(Tools.ROOT.resolve(f));
+                            if (src.contains("seekToBeginning(") || src.contains("\"earliest\"")) {
+                                found.add(f);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Every topic a consumer replays from the beginning keeps every record: retention.ms -1, or compaction only. */
+    static List<String> retentionProblems(List<JsonNode> docs) {
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonNode> topics = new HashMap<>();
+        ofKind(docs, "KafkaTopic").forEach(t -> topics.put(t.path("spec").path("topicName").asText(name(t)), t));
+        Set<String> replayed = new TreeSet<>();
+        REPLAYED_FROM_START.values().forEach(replayed::addAll);
+        for (String topic : replayed) {
+            JsonNode t = topics.get(topic);
+            if (t == null) {
+                problems.add("no KafkaTopic " + topic);
+                continue;
+            }
+            JsonNode config = t.path("spec").path("config");
+            String policy = config.path("cleanup.policy").asText("delete");
+            boolean forever = "compact".equals(policy)
+                    || ("delete".equals(policy) && config.path("retention.ms").asLong(0) == -1
+                        && config.path("retention.bytes").asLong(-1) == -1);
+            if (!forever) {
+                problems.add("topic " + topic + " is read from its beginning but does not keep every record (cleanup.policy "
+                        + policy + ", retention.ms " + config.path("retention.ms").asText("default: 7 days") + ")");
+            }
+        }
+        return problems;
+    }
+
     // ------------------------------------------------------------------------------------------ dev-only
 
     /** Nothing of the development overlay in production: dev-only objects or secrets, the sandbox, test realm data. */
