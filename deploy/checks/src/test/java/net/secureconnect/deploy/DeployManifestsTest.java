@@ -148,8 +148,19 @@ class DeployManifestsTest {
             }
         }
         // What production changes on purpose: the web client's public URLs and TLS for every request.
-        ((ObjectNode) clients.get(0)).set("redirectUris", prod.path("clients").path(0).path("redirectUris"));
-        ((ObjectNode) clients.get(0)).set("webOrigins", prod.path("clients").path(0).path("webOrigins"));
+        JsonNode prodWeb = prod.path("clients").path(0);
+        assertEquals("secureconnect-web", prodWeb.path("clientId").asText());
+        ObjectNode web = (ObjectNode) clients.get(0);
+        web.set("redirectUris", prodWeb.path("redirectUris"));
+        web.set("webOrigins", prodWeb.path("webOrigins"));
+        web.set("rootUrl", prodWeb.path("rootUrl"));
+        ((ObjectNode) web.path("attributes")).set("post.logout.redirect.uris",
+                prodWeb.path("attributes").path("post.logout.redirect.uris"));
+        // ... and those are all on the app's public host (or relative).
+        Manifests.clientUrls(prodWeb).forEach((field, urls) -> urls.forEach(url -> assertTrue(
+                url.startsWith("https://app.secureconnect.example") || url.startsWith("/"), field + ": " + url)));
+        assertTrue(!Manifests.clientUrls(prodWeb).get("post.logout.redirect.uris").isEmpty()
+                && !Manifests.clientUrls(prodWeb).get("rootUrl").isEmpty(), prodWeb.toString());
         expected.put("sslRequired", "all");
         assertEquals(expected, prod, "the production realm is the development realm minus test users, test and service clients");
     }
@@ -201,5 +212,16 @@ class DeployManifestsTest {
         List<String> dev = Manifests.devOnlyProblems(docs, "");
         assertTrue(dev.stream().anyMatch(p -> p.contains("PAYMENT_GATEWAY=sandbox")), dev.toString());
         assertTrue(Manifests.devOnlyProblems(docs, "secret: dev-only-x").stream().anyMatch(p -> p.contains("dev-only")));
+
+        ObjectNode realmWeb = (ObjectNode) Manifests.first(docs, "KeycloakRealmImport", "secureconnect").path("spec").path("realm")
+                .path("clients").path(0);
+        realmWeb.put("rootUrl", "http://127.0.0.1:5173");
+        ((ObjectNode) realmWeb.path("attributes")).put("post.logout.redirect.uris", "https://app.secureconnect.example/*##http://localhost:5173/*");
+        ((ArrayNode) realmWeb.path("webOrigins")).add("http://localhost:5173");
+        List<String> realm = Manifests.devOnlyProblems(docs, "");
+        for (String field : List.of("rootUrl names http://127.0.0.1:5173", "post.logout.redirect.uris names http://localhost:5173/*",
+                "webOrigins names http://localhost:5173")) {
+            assertTrue(realm.stream().anyMatch(p -> p.contains(field)), field + " in " + realm);
+        }
     }
 }

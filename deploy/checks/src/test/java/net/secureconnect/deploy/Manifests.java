@@ -497,9 +497,12 @@ final class Manifests {
                 if (client.path("clientId").asText().contains("e2e")) {
                     problems.add("realm has the test client " + client.path("clientId").asText());
                 }
-                for (JsonNode uri : iterable(client.path("redirectUris"))) {
-                    if (uri.asText().contains("127.0.0.1") || uri.asText().contains("localhost")) {
-                        problems.add("realm client " + client.path("clientId").asText() + " redirects to " + uri.asText());
+                for (Map.Entry<String, List<String>> field : clientUrls(client).entrySet()) {
+                    for (String uri : field.getValue()) {
+                        if (uri.contains("127.0.0.1") || uri.contains("localhost")) {
+                            problems.add("realm client " + client.path("clientId").asText() + " " + field.getKey() + " names "
+                                    + uri);
+                        }
                     }
                 }
             }
@@ -508,6 +511,19 @@ final class Manifests {
             }
         }
         return problems;
+    }
+
+    /** Every URL a realm client lets Keycloak send a browser to or accept requests from, by field. */
+    static Map<String, List<String>> clientUrls(JsonNode client) {
+        Map<String, List<String>> urls = new LinkedHashMap<>();
+        urls.put("redirectUris", texts(client.path("redirectUris")));
+        urls.put("webOrigins", texts(client.path("webOrigins")));
+        urls.put("rootUrl", client.has("rootUrl") ? List.of(client.path("rootUrl").asText()) : List.of());
+        urls.put("baseUrl", client.has("baseUrl") ? List.of(client.path("baseUrl").asText()) : List.of());
+        urls.put("adminUrl", client.has("adminUrl") ? List.of(client.path("adminUrl").asText()) : List.of());
+        String logout = client.path("attributes").path("post.logout.redirect.uris").asText("");
+        urls.put("post.logout.redirect.uris", logout.isEmpty() ? List.of() : List.of(logout.split("##")));
+        return urls;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
