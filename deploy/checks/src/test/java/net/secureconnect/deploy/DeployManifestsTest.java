@@ -197,9 +197,14 @@ class DeployManifestsTest {
         ObjectNode acl = ((ArrayNode) walletUser.path("spec").path("authorization").path("acls")).addObject();
         acl.putObject("resource").put("type", "topic").put("name", "payments").put("patternType", "literal");
         acl.putArray("operations").add("Write");
+        ObjectNode opsAcl = ((ArrayNode) Manifests.first(docs, "KafkaUser", "ops-replay").path("spec").path("authorization")
+                .path("acls")).addObject();
+        opsAcl.putObject("resource").put("type", "topic").put("name", "balances").put("patternType", "literal");
+        opsAcl.putArray("operations").add("Write");
         List<String> kafka = Manifests.kafkaProblems(docs);
         assertTrue(kafka.stream().anyMatch(p -> p.contains("topic payments may be written by [payment-service, wallet-service]")),
                 kafka.toString());
+        assertTrue(kafka.stream().anyMatch(p -> p.contains("ops-replay may [Write] on topic balances")), kafka.toString());
 
         ((ObjectNode) Manifests.first(docs, "KafkaTopic", "accounts").path("spec").path("config")).remove("retention.ms");
         ((ObjectNode) Manifests.first(docs, "KafkaTopic", "balances").path("spec").path("config")).put("cleanup.policy", "delete");

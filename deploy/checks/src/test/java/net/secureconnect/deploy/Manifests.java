@@ -372,14 +372,51 @@ final class Manifests {
                 "balances", Set.of("wallet-service"), "usage-rejected", Set.of("wallet-service"),
                 "accounts", Set.of("identity-service"), "usage-events", Set.of("relay-service", "media-service"));
         onlyWriter.forEach((topic, writers) -> {
-            Set<String> actual = acls.getOrDefault(topic, Map.of()).getOrDefault("Write", Set.of());
+            // ops-replay, the operators' dead-letter replay, may write a record back (opsReplayProblems bounds it).
+            Set<String> actual = new TreeSet<>(acls.getOrDefault(topic, Map.of()).getOrDefault("Write", Set.of()));
+            actual.remove(OPS_REPLAY);
             if (!actual.equals(writers)) {
                 problems.add("topic " + topic + " may be written by " + actual + ", expected exactly " + writers);
             }
         });
         for (JsonNode user : ofKind(docs, "KafkaUser")) {
-            if (!SERVICES.contains(name(user))) {
-                problems.add("KafkaUser " + name(user) + " is not one of the services");
+            if (!SERVICES.contains(name(user)) && !OPS_REPLAY.equals(name(user))) {
+                problems.add("KafkaUser " + name(user) + " is neither one of the services nor " + OPS_REPLAY);
+            }
+        }
+        problems.addAll(opsReplayProblems(docs, topics));
+        return problems;
+    }
+
+    /** The operators' dead-letter replay user (docs/operations.md, "Replay a dead-letter topic"). */
+    static final String OPS_REPLAY = "ops-replay";
+
+    /**
+     * ops-replay may read the dead-letter topics and write each back to the topic it came from (and use its own
+     * consumer group) — nothing else: no other topic, no Alter/Delete, no other group.
+     */
+    static List<String> opsReplayProblems(List<JsonNode> docs, Set<String> topics) {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode user : ofKind(docs, "KafkaUser")) {
+            if (!OPS_REPLAY.equals(name(user))) {
+                continue;
+            }
+            for (JsonNode acl : iterable(user.path("spec").path("authorization").path("acls"))) {
+                JsonNode res = acl.path("resource");
+                String name = res.path("name").asText();
+                Set<String> ops = new TreeSet<>(texts(acl.path("operations")));
+                boolean literal = "literal".equals(res.path("patternType").asText("literal"));
+                boolean allowed = literal && switch (res.path("type").asText()) {
+                    case "topic" -> name.endsWith(".dead-letter")
+                            ? Set.of("Read", "Describe").containsAll(ops)
+                            : topics.contains(name + ".dead-letter") && Set.of("Write", "Describe").containsAll(ops);
+                    case "group" -> OPS_REPLAY.equals(name) && Set.of("Read", "Describe").containsAll(ops);
+                    default -> false;
+                };
+                if (!allowed) {
+                    problems.add("KafkaUser ops-replay may " + ops + " on " + res.path("type").asText() + " " + name
+                            + " (only Read dead-letter topics, Write the topic one came from, its own group)");
+                }
             }
         }
         return problems;
