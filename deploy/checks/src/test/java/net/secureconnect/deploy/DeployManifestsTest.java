@@ -111,6 +111,21 @@ class DeployManifestsTest {
                 "the relay WebSocket needs a long read timeout");
     }
 
+    /** The Prometheus Operator selects them by this label (base/kustomization.yaml, docs/operations.md). */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
+    void everyServiceMonitorAndPrometheusRuleCarriesTheLabelPrometheusSelects(String overlay) throws Exception {
+        String operations = Files.readString(Tools.ROOT.resolve("docs/operations.md"));
+        List<JsonNode> selected = new ArrayList<>(Manifests.ofKind(DOCS.get(overlay), "ServiceMonitor"));
+        selected.addAll(Manifests.ofKind(DOCS.get(overlay), "PrometheusRule"));
+        assertEquals(6, selected.size());
+        for (JsonNode d : selected) {
+            String release = d.path("metadata").path("labels").path("release").asText("");
+            assertEquals("kube-prometheus-stack", release, d.path("kind").asText() + "/" + Manifests.name(d));
+        }
+        assertTrue(operations.contains("`release: kube-prometheus-stack`"), "docs/operations.md names the label");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "production"})
     void thePrometheusRuleResourceCarriesTheRulesOfDeployPrometheus(String overlay) throws Exception {
