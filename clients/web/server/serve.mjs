@@ -1,6 +1,6 @@
 // Serves the built web app (dist/) and forwards /api/<service>/... to the services, so that the browser sees
 // one origin for the app and its APIs (no CORS on the services; docs/architecture.md, "Web client").
-// Used by deploy/local/stack at http://127.0.0.1:5173; production puts the same routes on its ingress.
+// Used by deploy/local/stack at http://127.0.0.1:5173; the web image's nginx (deploy/web/nginx.conf) has the same routes.
 // No dependencies: node:http only. Logs one line per failed upstream call, never headers or bodies.
 import { createServer, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * Where the app finds the services. The app talks to the five services through its own origin
- * (/api/<service>/..., proxied by server/serve.mjs locally and by the ingress in production), so the services
+ * (/api/<service>/..., proxied by server/serve.mjs locally and by the image's nginx, deploy/web/nginx.conf), so the services
  * need no CORS; only Keycloak is another origin (its token endpoint answers CORS for the client's web origins).
  * /config.json is written by the server at start, so one reproducible build runs everywhere.
  */

@@ -63,6 +63,17 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "production"})
+    void topicsReadFromTheBeginningKeepEveryRecord(String overlay) {
+        assertEquals(List.of(), Manifests.retentionProblems(DOCS.get(overlay)));
+    }
+
+    @Test
+    void theReplayTableNamesEveryConsumerThatReadsFromTheBeginning() {
+        assertEquals(new java.util.TreeSet<>(Manifests.REPLAYED_FROM_START.keySet()), Manifests.replayConsumers());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
     void everyServiceHasItsServiceHpaPdbAndServiceMonitor(String overlay) {
         List<JsonNode> docs = DOCS.get(overlay);
         for (String service : Manifests.SERVICES) {
@@ -98,6 +109,21 @@ class DeployManifestsTest {
         JsonNode relay = Manifests.first(DOCS.get(overlay), "Ingress", backends.get("relay-service"));
         assertTrue(relay.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt() >= 3600,
                 "the relay WebSocket needs a long read timeout");
+    }
+
+    /** The Prometheus Operator selects them by this label (base/kustomization.yaml, docs/operations.md). */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
+    void everyServiceMonitorAndPrometheusRuleCarriesTheLabelPrometheusSelects(String overlay) throws Exception {
+        String operations = Files.readString(Tools.ROOT.resolve("docs/operations.md"));
+        List<JsonNode> selected = new ArrayList<>(Manifests.ofKind(DOCS.get(overlay), "ServiceMonitor"));
+        selected.addAll(Manifests.ofKind(DOCS.get(overlay), "PrometheusRule"));
+        assertEquals(6, selected.size());
+        for (JsonNode d : selected) {
+            String release = d.path("metadata").path("labels").path("release").asText("");
+            assertEquals("kube-prometheus-stack", release, d.path("kind").asText() + "/" + Manifests.name(d));
+        }
+        assertTrue(operations.contains("`release: kube-prometheus-stack`"), "docs/operations.md names the label");
     }
 
     @ParameterizedTest
@@ -137,8 +163,19 @@ class DeployManifestsTest {
             }
         }
         // What production changes on purpose: the web client's public URLs and TLS for every request.
-        ((ObjectNode) clients.get(0)).set("redirectUris", prod.path("clients").path(0).path("redirectUris"));
-        ((ObjectNode) clients.get(0)).set("webOrigins", prod.path("clients").path(0).path("webOrigins"));
+        JsonNode prodWeb = prod.path("clients").path(0);
+        assertEquals("secureconnect-web", prodWeb.path("clientId").asText());
+        ObjectNode web = (ObjectNode) clients.get(0);
+        web.set("redirectUris", prodWeb.path("redirectUris"));
+        web.set("webOrigins", prodWeb.path("webOrigins"));
+        web.set("rootUrl", prodWeb.path("rootUrl"));
+        ((ObjectNode) web.path("attributes")).set("post.logout.redirect.uris",
+                prodWeb.path("attributes").path("post.logout.redirect.uris"));
+        // ... and those are all on the app's public host (or relative).
+        Manifests.clientUrls(prodWeb).forEach((field, urls) -> urls.forEach(url -> assertTrue(
+                url.startsWith("https://app.secureconnect.example") || url.startsWith("/"), field + ": " + url)));
+        assertTrue(!Manifests.clientUrls(prodWeb).get("post.logout.redirect.uris").isEmpty()
+                && !Manifests.clientUrls(prodWeb).get("rootUrl").isEmpty(), prodWeb.toString());
         expected.put("sslRequired", "all");
         assertEquals(expected, prod, "the production realm is the development realm minus test users, test and service clients");
     }
@@ -175,14 +212,36 @@ class DeployManifestsTest {
         ObjectNode acl = ((ArrayNode) walletUser.path("spec").path("authorization").path("acls")).addObject();
         acl.putObject("resource").put("type", "topic").put("name", "payments").put("patternType", "literal");
         acl.putArray("operations").add("Write");
+        ObjectNode opsAcl = ((ArrayNode) Manifests.first(docs, "KafkaUser", "ops-replay").path("spec").path("authorization")
+                .path("acls")).addObject();
+        opsAcl.putObject("resource").put("type", "topic").put("name", "balances").put("patternType", "literal");
+        opsAcl.putArray("operations").add("Write");
         List<String> kafka = Manifests.kafkaProblems(docs);
         assertTrue(kafka.stream().anyMatch(p -> p.contains("topic payments may be written by [payment-service, wallet-service]")),
                 kafka.toString());
+        assertTrue(kafka.stream().anyMatch(p -> p.contains("ops-replay may [Write] on topic balances")), kafka.toString());
+
+        ((ObjectNode) Manifests.first(docs, "KafkaTopic", "accounts").path("spec").path("config")).remove("retention.ms");
+        ((ObjectNode) Manifests.first(docs, "KafkaTopic", "balances").path("spec").path("config")).put("cleanup.policy", "delete");
+        List<String> retention = Manifests.retentionProblems(docs);
+        assertTrue(retention.stream().anyMatch(p -> p.startsWith("topic accounts ") && p.contains("default: 7 days")), retention.toString());
+        assertTrue(retention.stream().anyMatch(p -> p.startsWith("topic balances ")), retention.toString());
 
         ObjectNode paymentConfig = Manifests.first(docs, "ConfigMap", "payment-service");
         ((ObjectNode) paymentConfig.path("data")).put("PAYMENT_GATEWAY", "sandbox");
         List<String> dev = Manifests.devOnlyProblems(docs, "");
         assertTrue(dev.stream().anyMatch(p -> p.contains("PAYMENT_GATEWAY=sandbox")), dev.toString());
         assertTrue(Manifests.devOnlyProblems(docs, "secret: dev-only-x").stream().anyMatch(p -> p.contains("dev-only")));
+
+        ObjectNode realmWeb = (ObjectNode) Manifests.first(docs, "KeycloakRealmImport", "secureconnect").path("spec").path("realm")
+                .path("clients").path(0);
+        realmWeb.put("rootUrl", "http://127.0.0.1:5173");
+        ((ObjectNode) realmWeb.path("attributes")).put("post.logout.redirect.uris", "https://app.secureconnect.example/*##http://localhost:5173/*");
+        ((ArrayNode) realmWeb.path("webOrigins")).add("http://localhost:5173");
+        List<String> realm = Manifests.devOnlyProblems(docs, "");
+        for (String field : List.of("rootUrl names http://127.0.0.1:5173", "post.logout.redirect.uris names http://localhost:5173/*",
+                "webOrigins names http://localhost:5173")) {
+            assertTrue(realm.stream().anyMatch(p -> p.contains(field)), field + " in " + realm);
+        }
     }
 }

@@ -372,14 +372,115 @@ final class Manifests {
                 "balances", Set.of("wallet-service"), "usage-rejected", Set.of("wallet-service"),
                 "accounts", Set.of("identity-service"), "usage-events", Set.of("relay-service", "media-service"));
         onlyWriter.forEach((topic, writers) -> {
-            Set<String> actual = acls.getOrDefault(topic, Map.of()).getOrDefault("Write", Set.of());
+            // ops-replay, the operators' dead-letter replay, may write a record back (opsReplayProblems bounds it).
+            Set<String> actual = new TreeSet<>(acls.getOrDefault(topic, Map.of()).getOrDefault("Write", Set.of()));
+            actual.remove(OPS_REPLAY);
             if (!actual.equals(writers)) {
                 problems.add("topic " + topic + " may be written by " + actual + ", expected exactly " + writers);
             }
         });
         for (JsonNode user : ofKind(docs, "KafkaUser")) {
-            if (!SERVICES.contains(name(user))) {
-                problems.add("KafkaUser " + name(user) + " is not one of the services");
+            if (!SERVICES.contains(name(user)) && !OPS_REPLAY.equals(name(user))) {
+                problems.add("KafkaUser " + name(user) + " is neither one of the services nor " + OPS_REPLAY);
+            }
+        }
+        problems.addAll(opsReplayProblems(docs, topics));
+        return problems;
+    }
+
+    /** The operators' dead-letter replay user (docs/operations.md, "Replay a dead-letter topic"). */
+    static final String OPS_REPLAY = "ops-replay";
+
+    /**
+     * ops-replay may read the dead-letter topics and write each back to the topic it came from (and use its own
+     * consumer group) — nothing else: no other topic, no Alter/Delete, no other group.
+     */
+    static List<String> opsReplayProblems(List<JsonNode> docs, Set<String> topics) {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode user : ofKind(docs, "KafkaUser")) {
+            if (!OPS_REPLAY.equals(name(user))) {
+                continue;
+            }
+            for (JsonNode acl : iterable(user.path("spec").path("authorization").path("acls"))) {
+                JsonNode res = acl.path("resource");
+                String name = res.path("name").asText();
+                Set<String> ops = new TreeSet<>(texts(acl.path("operations")));
+                boolean literal = "literal".equals(res.path("patternType").asText("literal"));
+                boolean allowed = literal && switch (res.path("type").asText()) {
+                    case "topic" -> name.endsWith(".dead-letter")
+                            ? Set.of("Read", "Describe").containsAll(ops)
+                            : topics.contains(name + ".dead-letter") && Set.of("Write", "Describe").containsAll(ops);
+                    case "group" -> OPS_REPLAY.equals(name) && Set.of("Read", "Describe").containsAll(ops);
+                    default -> false;
+                };
+                if (!allowed) {
+                    problems.add("KafkaUser ops-replay may " + ops + " on " + res.path("type").asText() + " " + name
+                            + " (only Read dead-letter topics, Write the topic one came from, its own group)");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The consumers that read topics from their beginning (seekToBeginning, or auto.offset.reset=earliest for a new
+     * group) and the topics they read so: those must keep every record. {@code replayConsumers} checks that no other
+     * source file reads from the beginning, so a new such consumer has to be added here.
+     */
+    static final Map<String, Set<String>> REPLAYED_FROM_START = Map.of(
+            // every start, no group: device lists and balances (DeviceDirectory, BalanceBook)
+            "relay-service/src/main/java/net/secureconnect/relay/messaging/RelayStateConsumer.java", Set.of("accounts", "balances"),
+            // a new group (WalletEventConsumer.TOPICS) replays the charges, top-ups and account events
+            "wallet-service/src/main/java/net/secureconnect/wallet/messaging/KafkaClients.java",
+            Set.of("usage-events", "payments", "accounts"),
+            // a new group replays account deletions (media to delete)
+            "media-service/src/main/java/net/secureconnect/media/messaging/AccountEventsConsumer.java", Set.of("accounts"));
+
+    /** The main source files (services and libs) that read a topic from its beginning. */
+    static Set<String> replayConsumers() {
+        Set<String> found = new TreeSet<>();
+        try (var files = Files.walk(Tools.ROOT)) {
+            files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/"))
+                    .map(f -> Tools.ROOT.relativize(f).toString())
+                    .filter(f -> !f.startsWith("bench/") && !f.startsWith("e2e/") && !f.startsWith("clients/")
+                            && !f.contains("/target/"))
+                    .forEach(f -> {
+                        try {
+                            String src = Files.readString(Tools.ROOT.resolve(f));
+                            if (src.contains("seekToBeginning(") || src.contains("\"earliest\"")) {
+                                found.add(f);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Every topic a consumer replays from the beginning keeps every record: retention.ms -1, or compaction only. */
+    static List<String> retentionProblems(List<JsonNode> docs) {
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonNode> topics = new HashMap<>();
+        ofKind(docs, "KafkaTopic").forEach(t -> topics.put(t.path("spec").path("topicName").asText(name(t)), t));
+        Set<String> replayed = new TreeSet<>();
+        REPLAYED_FROM_START.values().forEach(replayed::addAll);
+        for (String topic : replayed) {
+            JsonNode t = topics.get(topic);
+            if (t == null) {
+                problems.add("no KafkaTopic " + topic);
+                continue;
+            }
+            JsonNode config = t.path("spec").path("config");
+            String policy = config.path("cleanup.policy").asText("delete");
+            boolean forever = "compact".equals(policy)
+                    || ("delete".equals(policy) && config.path("retention.ms").asLong(0) == -1
+                        && config.path("retention.bytes").asLong(-1) == -1);
+            if (!forever) {
+                problems.add("topic " + topic + " is read from its beginning but does not keep every record (cleanup.policy "
+                        + policy + ", retention.ms " + config.path("retention.ms").asText("default: 7 days") + ")");
             }
         }
         return problems;
@@ -433,9 +534,12 @@ final class Manifests {
                 if (client.path("clientId").asText().contains("e2e")) {
                     problems.add("realm has the test client " + client.path("clientId").asText());
                 }
-                for (JsonNode uri : iterable(client.path("redirectUris"))) {
-                    if (uri.asText().contains("127.0.0.1") || uri.asText().contains("localhost")) {
-                        problems.add("realm client " + client.path("clientId").asText() + " redirects to " + uri.asText());
+                for (Map.Entry<String, List<String>> field : clientUrls(client).entrySet()) {
+                    for (String uri : field.getValue()) {
+                        if (uri.contains("127.0.0.1") || uri.contains("localhost")) {
+                            problems.add("realm client " + client.path("clientId").asText() + " " + field.getKey() + " names "
+                                    + uri);
+                        }
                     }
                 }
             }
@@ -444,6 +548,19 @@ final class Manifests {
             }
         }
         return problems;
+    }
+
+    /** Every URL a realm client lets Keycloak send a browser to or accept requests from, by field. */
+    static Map<String, List<String>> clientUrls(JsonNode client) {
+        Map<String, List<String>> urls = new LinkedHashMap<>();
+        urls.put("redirectUris", texts(client.path("redirectUris")));
+        urls.put("webOrigins", texts(client.path("webOrigins")));
+        urls.put("rootUrl", client.has("rootUrl") ? List.of(client.path("rootUrl").asText()) : List.of());
+        urls.put("baseUrl", client.has("baseUrl") ? List.of(client.path("baseUrl").asText()) : List.of());
+        urls.put("adminUrl", client.has("adminUrl") ? List.of(client.path("adminUrl").asText()) : List.of());
+        String logout = client.path("attributes").path("post.logout.redirect.uris").asText("");
+        urls.put("post.logout.redirect.uris", logout.isEmpty() ? List.of() : List.of(logout.split("##")));
+        return urls;
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -22,16 +22,20 @@ final class Tools {
     private Tools() {
     }
 
-    /** The tool on the PATH; installs its Debian package first when it is missing and we are root. */
+    /**
+     * The tool on the PATH (or in /usr/sbin, /sbin, where Debian puts nginx and which a CI PATH may lack), as the
+     * path to run; installs its Debian package first when it is missing and we are root.
+     */
     static synchronized String require(String tool, String debianPackage) {
-        if (onPath(tool)) {
-            return tool;
+        String found = locate(tool);
+        if (found != null) {
+            return found;
         }
         if ("root".equals(System.getProperty("user.name")) && debianPackage != null) {
             Result update = run(ROOT, List.of("apt-get", "update", "-qq"), 600);
             Result install = run(ROOT, List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", debianPackage), 900);
-            if (install.exitCode() == 0 && onPath(tool)) {
-                return tool;
+            if (install.exitCode() == 0 && locate(tool) != null) {
+                return locate(tool);
             }
             throw new AssertionError("could not install " + debianPackage + " (apt-get update: " + update.exitCode()
                     + "):\n" + install.out());
@@ -76,12 +80,18 @@ final class Tools {
     }
 
     static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        return locate(tool) != null;
+    }
+
+    static String locate(String tool) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(List.of("/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
+                return Path.of(dir, tool).toString();
             }
         }
-        return false;
+        return null;
     }
 
     static Result run(Path dir, List<String> command, long timeoutSeconds) {

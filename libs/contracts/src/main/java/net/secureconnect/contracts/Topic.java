@@ -64,6 +64,23 @@ public enum Topic {
         return topicName + DEAD_LETTER_SUFFIX;
     }
 
+    /**
+     * Whether a consumer reads this topic from its beginning, so that Kafka must keep every record (retention.ms=-1)
+     * unless the topic is compacted: the relay rebuilds device lists from {@link #ACCOUNTS} and balances from
+     * {@link #BALANCES} at every start (no consumer group); a new wallet-service group replays {@link #USAGE_EVENTS},
+     * {@link #PAYMENTS} and {@link #ACCOUNTS}, a new media-service group {@link #ACCOUNTS} (auto.offset.reset=earliest).
+     * Kafka's default retention (7 days) would silently drop devices and money. Not {@link #USAGE_REJECTED}: read
+     * from its end only.
+     */
+    public boolean replayedFromStart() {
+        return this != USAGE_REJECTED;
+    }
+
+    /** Whether Kafka must keep this topic's records forever: replayed from the start and not compacted. */
+    public boolean keptForever() {
+        return replayedFromStart() && cleanupPolicy == CleanupPolicy.DELETE;
+    }
+
     public static Optional<Topic> byName(String topicName) {
         return Arrays.stream(values()).filter(t -> t.topicName.equals(topicName)).findFirst();
     }

@@ -56,6 +56,10 @@ class EventTypeAndTopicTest {
         assertEquals("usage-events.dead-letter", Topic.USAGE_EVENTS.deadLetterTopic());
         assertEquals("balances.dead-letter", Topic.BALANCES.deadLetterTopic());
         assertEquals(Topic.CleanupPolicy.DELETE, Topic.DEAD_LETTER_CLEANUP_POLICY);
+        // Replayed from the start (relay state, new wallet/media groups): kept forever unless compacted.
+        assertEquals(Set.of(Topic.USAGE_EVENTS, Topic.ACCOUNTS, Topic.PAYMENTS),
+                Stream.of(Topic.values()).filter(Topic::keptForever).collect(Collectors.toSet()));
+        assertTrue(Topic.BALANCES.replayedFromStart());
 
         assertEquals(EnumSet.of(EventType.BALANCE_CHANGED, EventType.ACCOUNT_SUSPENDED, EventType.ACCOUNT_REINSTATED),
                 Topic.BALANCES.eventTypes());

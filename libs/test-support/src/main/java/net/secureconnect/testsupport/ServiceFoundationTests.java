@@ -101,6 +101,12 @@ public abstract class ServiceFoundationTests {
         }
     }
 
+    /**
+     * The topics created with retention.ms=-1: libs/contracts Topic#keptForever() (EventTypeAndTopicTest pins the same
+     * set; this library does not depend on contracts).
+     */
+    private static final Set<String> KEPT_FOREVER = Set.of("accounts", "payments", "usage-events");
+
     @Test
     void createsItsTopicsOnTheBroker() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
@@ -114,6 +120,10 @@ public abstract class ServiceFoundationTests {
                     configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
                             .get(TopicConfig.CLEANUP_POLICY_CONFIG).value(),
                     "cleanup policy of " + name));
+            // Replayed from the beginning (relay state, new consumer groups): Kafka's 7-day default would drop records.
+            topics().keySet().stream().filter(KEPT_FOREVER::contains)
+                    .forEach(name -> assertEquals("-1", configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                            .get(TopicConfig.RETENTION_MS_CONFIG).value(), "retention.ms of " + name));
         }
     }
 

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Creates the topics a service uses when they are missing, with the configured partitions and
- * replication, compaction where the catalogue asks for it, and {@code min.insync.replicas} so that
- * {@code acks=all} means something on a replicated cluster.
+ * replication, compaction where the catalogue asks for it, infinite retention for the topics consumers replay
+ * from the beginning ({@link TopicSpec#keptForever()}), and {@code min.insync.replicas} so that
+ * {@code acks=all} means something on a replicated cluster. An existing topic is left as it is.
  */
 @ApplicationScoped
 public class TopicProvisioner {
@@ -102,6 +103,9 @@ public class TopicProvisioner {
         Map<String, String> topicConfig = new LinkedHashMap<>();
         topicConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                 topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (topic.keptForever()) {
+            topicConfig.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        }
         topicConfig.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.max(1, replicas - 1)));
         return new NewTopic(topic.name(), config.kafka().partitions(), replicas).configs(topicConfig);
     }
