@@ -322,8 +322,12 @@ export class CallManager {
   private async sendOrEnd(call: CallView, body: SignalBody) {
     const a = await this.port.sendSignal(call.peer, call.callId, body).catch((e) => refusedBy(e));
     if (a.type !== 'accepted' && call === this.current && call.phase !== 'ended') {
-      // CALL_ENDED: the relay's call-ended is on its way and says why; anything else breaks the call.
-      if (a.code !== 'CALL_ENDED') this.finish(call, `Call failed: the relay refused signalling (${a.code}).`, a.code);
+      // CALL_ENDED: the relay's call-ended is on its way and says why. Anything else breaks the call: end it
+      // here and tell the other side. INSUFFICIENT_CREDITS: the caller can no longer pay the next minute.
+      if (a.code === 'CALL_ENDED') return;
+      void this.port.sendSignal(call.peer, call.callId, { kind: 'call-hangup', reason: 'failed' }).catch(() => undefined);
+      this.finish(call, a.code === 'INSUFFICIENT_CREDITS' ? 'Call ended: not enough credits — top up.'
+        : `Call failed: the relay refused signalling (${a.code}).`, a.code);
     }
   }
 

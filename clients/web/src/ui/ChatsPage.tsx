@@ -31,9 +31,12 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   const cannotPayFile = wallet !== undefined && (wallet.unaffordableKinds.includes('FILE_TRANSFER') || cannotPay
     || (fileTotal !== undefined && wallet.balance < fileTotal));
   const conversation = open ? messenger.conversation(open) : undefined;
-  // A call costs its caller CALL_MINUTE per started minute; minute 1 is paid when it rings.
+  // A call costs its caller CALL_MINUTE per started minute; minute 1 is paid when it rings. The relay carries
+  // the caller's connection setup (call-ice) only while the next minute could be paid too (docs/relay.md,
+  // Calls), so a call started with credits for one minute would be charged and never connect: two are needed.
   const minutePrice = pricing?.prices.CALL_MINUTE;
-  const cannotCall = wallet !== undefined && (wallet.unaffordableKinds.includes('CALL_MINUTE') || (minutePrice !== undefined && wallet.balance < minutePrice));
+  const callNeeds = minutePrice !== undefined ? 2 * minutePrice : undefined;
+  const cannotCall = wallet !== undefined && (wallet.unaffordableKinds.includes('CALL_MINUTE') || (callNeeds !== undefined && wallet.balance < callNeeds));
   const [callError, setCallError] = useState<string>();
   const startCall = async () => {
     if (!open) return;
@@ -140,7 +143,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
             </div>
             {cannotCall && (
               <p className="warn-text small" role="status" data-testid="cannot-call">
-                Your balance ({wallet?.balance}) cannot pay a call minute ({minutePrice ?? '…'} credits).{' '}
+                A call needs credits for its first two minutes ({callNeeds ?? '…'}); your balance is {wallet?.balance}.{' '}
                 <button type="button" className="link" onClick={onTopUp}>Top up</button>
               </p>
             )}
