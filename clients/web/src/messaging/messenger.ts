@@ -20,6 +20,8 @@ import { AttachmentError } from '../crypto/attachment';
 import { Pins, shortFingerprint, UntrustedIdentityError } from './pins';
 import { safetyNumber } from '../crypto/safety';
 import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
+import { CallManager } from '../calls/calls';
+import { decodeSignal, encodeSignal, SIGNAL_KINDS, type SignalBody, type SignalKind } from '../calls/signal';
 
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'refused' | 'failed';
 
@@ -70,11 +72,18 @@ export class Messenger {
   private own: OwnIdentity;
   private listeners = new Set<() => void>();
   status: RelayStatus = 'connecting';
+  /** Voice calls over this messenger's sessions and relay connection (src/calls). */
+  readonly calls: CallManager;
 
   constructor(private readonly api: ApiSession, private readonly unlocked: UnlockedDevice, readonly accountId: string) {
     const d = unlocked.device;
     const identity = identityFromSeed(fromB64(d.identitySeed));
     this.own = { identity, agreement: x25519KeyPair(fromB64(d.agreementPrivateKey)), agreementKeySignature: fromB64(d.agreementKeySignature) };
+    this.calls = new CallManager({
+      accountId,
+      sendSignal: (to, callId, body) => this.sendSignal(to, callId, body),
+      nameOf: (account) => { const u = this.history.conversations[account]?.username; return u ? `@${u}` : undefined; },
+    });
   }
 
   get deviceId(): number {
@@ -124,10 +133,12 @@ export class Messenger {
       onDeliver: (f) => this.receive(f),
       onReceipt: (r) => this.receipt(r),
       onStatus: (s) => { this.status = s; this.changed(); },
+      onCall: (f) => this.calls.relayFrame(f),
     });
   }
 
   stop() {
+    this.calls.hangUp();
     this.relay?.close();
   }
 
@@ -369,6 +380,38 @@ export class Messenger {
     this.changed();
   }
 
+  /**
+   * Call signalling (docs/protocol.md, Calls): one `send` with `kind` and `callId` to every device of `to`
+   * (the relay checks the fan-out like a message's; no `self` copies), content from calls/signal.ts. Not
+   * charged per envelope; the caller pays per minute.
+   */
+  async sendSignal(to: string, callId: string, body: SignalBody): Promise<Answer> {
+    if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
+    const stale = [...(this.devicesOf.get(to) ?? [])].filter((d) => !this.sessions.get(`${to}/${d}`)?.current.pq);
+    if (stale.length) await this.fetchBundles(to, stale);
+    const content = encodeSignal(callId, body);
+    let id: string = crypto.randomUUID();
+    let answer: Answer = { type: 'refused', id, code: 'UNAVAILABLE', detail: 'not sent' };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const messages = this.encryptFor(to, content);
+      await this.persistSessionsOf(to);
+      answer = await this.relay!.send({ id, to, kind: body.kind, callId, messages });
+      if (answer.type === 'accepted') break;
+      if (answer.code === 'DEVICE_MISMATCH' && answer.account === to) {
+        for (const d of answer.extraDevices ?? []) this.dropDevice(to, d);
+        if (answer.missingDevices?.length) await this.fetchBundles(to, answer.missingDevices);
+        await this.persistSessionsOf(to);
+        continue;
+      }
+      if (answer.code === 'UNAVAILABLE' || answer.code === 'RATE_LIMITED') {
+        if (answer.retryWithNewId) id = crypto.randomUUID();
+        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+        continue;
+      }
+      break;
+    }
+    return answer;
+  }
 
   private async persistSessionsOf(...accounts: string[]) {
     for (const a of accounts) for (const d of this.devicesOf.get(a) ?? []) await this.saveSession(a, d);
@@ -405,7 +448,8 @@ export class Messenger {
 
   private async receive(f: DeliverFrame): Promise<void> {
     const seenKey = `${f.from}/${f.id}`;
-    if (f.kind && f.kind !== 'message') return; // call signalling: not handled by this client yet
+    const signal = !!f.kind && f.kind !== 'message';
+    if (signal && (!SIGNAL_KINDS.includes(f.kind as SignalKind) || typeof f.callId !== 'string')) return; // unknown kind: acked, dropped
     if (this.history.seen.includes(seenKey)) return;
     const wire = fromB64(f.body);
     const key = `${f.from}/${f.fromDevice}`;
@@ -458,7 +502,7 @@ export class Messenger {
       if (f.from !== this.accountId && !(e instanceof UntrustedIdentityError)) {
         this.conv(f.from).notices.push(e instanceof DowngradeError
           ? `Refused a message from device ${f.fromDevice}: set up without post-quantum protection.`
-          : 'A message could not be decrypted.');
+          : signal ? `A call signal from device ${f.fromDevice} could not be decrypted; it was dropped.` : 'A message could not be decrypted.');
       }
       this.history.seen.push(seenKey);
       await this.saveHistory();
@@ -467,6 +511,21 @@ export class Messenger {
     }
     await this.saveSession(f.from, f.fromDevice);
     this.history.seen.push(seenKey);
+    if (signal) {
+      let body: SignalBody;
+      try {
+        body = decodeSignal(plaintext, f.kind!, f.callId!);
+      } catch (e) {
+        // Authenticated by the ratchet, but not a signal of this envelope's call and kind: dropped and shown.
+        if (f.from !== this.accountId) this.conv(f.from).notices.push(`Refused a call signal from device ${f.fromDevice}: ${(e as Error).message}.`);
+        await this.saveHistory();
+        this.changed();
+        return;
+      }
+      await this.saveHistory();
+      this.calls.signal(f.from, f.fromDevice, f.callId!, body, Date.parse(f.sentAt) || Date.now());
+      return;
+    }
     let content: ReturnType<typeof decodeContent>;
     try {
       content = decodeContent(plaintext);

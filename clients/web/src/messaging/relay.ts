@@ -17,7 +17,12 @@ export interface DeliverFrame {
   body: string;
   sentAt: string;
   kind?: string;
+  callId?: string;
 }
+
+/** Pushed by the relay to both parties of a call (docs/protocol.md, Calls). */
+export interface CallTurnFrame { type: 'call-turn'; callId: string; caller: string; username: string; credential: string; ttl: number; urls: string[] }
+export interface CallEndedFrame { type: 'call-ended'; callId: string; caller: string; reason: 'INSUFFICIENT_CREDITS' | 'HANGUP' | 'NO_ANSWER' | string }
 
 export type Answer =
   | { type: 'accepted'; id: string; duplicate?: boolean }
@@ -38,6 +43,7 @@ export class RelayConnection {
     onDeliver: (f: DeliverFrame) => Promise<void>;
     onReceipt?: (f: { id: string; to: string; deviceId: number }) => void;
     onStatus?: (s: RelayStatus) => void;
+    onCall?: (f: CallTurnFrame | CallEndedFrame) => void;
   }) {
     void this.open();
   }
@@ -73,6 +79,8 @@ export class RelayConnection {
         if (w) { clearTimeout(w.timer); this.waiting.delete(f.id); w.resolve(f); }
       } else if (f.type === 'receipt') {
         this.handlers.onReceipt?.(f);
+      } else if ((f.type === 'call-turn' || f.type === 'call-ended') && typeof f.callId === 'string' && typeof f.caller === 'string') {
+        this.handlers.onCall?.(f);
       }
     };
     ws.onclose = (ev) => {

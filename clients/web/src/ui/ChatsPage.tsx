@@ -13,6 +13,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
 }) {
   const [, rerender] = useReducer((x: number) => x + 1, 0);
   useEffect(() => messenger.onChange(rerender), [messenger]);
+  useEffect(() => messenger.calls.onChange(rerender), [messenger]);
   const [open, setOpen] = useState<string>();
   const [find, setFind] = useState('');
   const [findError, setFindError] = useState<string>();
@@ -30,6 +31,23 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   const cannotPayFile = wallet !== undefined && (wallet.unaffordableKinds.includes('FILE_TRANSFER') || cannotPay
     || (fileTotal !== undefined && wallet.balance < fileTotal));
   const conversation = open ? messenger.conversation(open) : undefined;
+  // A call costs its caller CALL_MINUTE per started minute; minute 1 is paid when it rings. The relay carries
+  // the caller's connection setup (call-ice) only while the next minute could be paid too (docs/relay.md,
+  // Calls), so a call started with credits for one minute would be charged and never connect: two are needed.
+  const minutePrice = pricing?.prices.CALL_MINUTE;
+  const callNeeds = minutePrice !== undefined ? 2 * minutePrice : undefined;
+  const cannotCall = wallet !== undefined && (wallet.unaffordableKinds.includes('CALL_MINUTE') || (callNeeds !== undefined && wallet.balance < callNeeds));
+  const [callError, setCallError] = useState<string>();
+  const startCall = async () => {
+    if (!open) return;
+    setCallError(undefined);
+    try {
+      await messenger.calls.start(open);
+    } catch (e) {
+      setCallError((e as Error).message);
+    }
+    onSent();
+  };
   useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
 
   const startChat = async (e: React.FormEvent) => {
@@ -115,7 +133,21 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
           <div className="empty"><p className="muted">Choose a conversation.</p></div>
         ) : (
           <>
-            <h3 data-testid="conversation-title">{name(conversation)}</h3>
+            <div className="conv-head">
+              <h3 data-testid="conversation-title">{name(conversation)}</h3>
+              <button type="button" onClick={startCall} disabled={cannotCall || messenger.calls.active()} data-testid="call-button"
+                      aria-describedby="call-price">📞 Call</button>
+              <span id="call-price" className="muted small" data-testid="call-price">
+                {minutePrice ?? '…'} credits per started minute, paid by you
+              </span>
+            </div>
+            {cannotCall && (
+              <p className="warn-text small" role="status" data-testid="cannot-call">
+                A call needs credits for its first two minutes ({callNeeds ?? '…'}); your balance is {wallet?.balance}.{' '}
+                <button type="button" className="link" onClick={onTopUp}>Top up</button>
+              </p>
+            )}
+            {callError && <p role="alert" className="error small">{callError}</p>}
             <SafetyNumber messenger={messenger} account={conversation.accountId} />
             {conversation.notices.map((n, i) => <p key={i} className="notice warn" role="status">{n}</p>)}
             <ol className="messages" data-testid="messages" aria-live="polite">

@@ -7,6 +7,7 @@ import { WalletPage } from './WalletPage';
 import { AccountPage } from './AccountPage';
 import { ChatsPage } from './ChatsPage';
 import { DevicePanel } from './DevicePanel';
+import { CallPanel } from './CallPanel';
 import { Messenger } from '../messaging/messenger';
 
 export type Tab = 'chats' | 'wallet' | 'account';
@@ -70,6 +71,7 @@ export function Shell({ session }: { session: Session }) {
       </nav>
       <main className="content">
         {error && <p role="alert" className="error">{error}</p>}
+        {messenger && <CallPanel calls={messenger.calls} pricing={pricing} onTopUp={() => setTab('wallet')} onCharged={reloadWallet} />}
         {tab === 'chats' && !messenger && (
           <DevicePanel session={session} account={account} onUnlocked={async (d) => {
             const m = new Messenger(session, d, account!.accountId);
