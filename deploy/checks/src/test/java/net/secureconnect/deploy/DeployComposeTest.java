@@ -169,4 +169,17 @@ class DeployComposeTest {
         assertEquals(List.of("alertmanager:9093"), targets, "Prometheus's Alertmanager target is the compose service's port");
         assertTrue(alertmanager.path("ports").toString().contains("9093"), alertmanager.path("ports").toString());
     }
+
+    /** Calls: the TURN server the services' RELAY_CALLS_TURN_URLS names runs in compose with the same shared secret. */
+    @Test
+    void callsHaveTheTurnServerTheRelayHandsOutCredentialsFor() {
+        JsonNode coturn = compose.path("services").path("coturn");
+        assertFalse(coturn.isMissingNode(), "docker-compose.yml runs no coturn");
+        Map<String, String> relayEnv = Manifests.strings(compose.path("services").path("relay-service").path("environment"));
+        assertEquals("turn:127.0.0.1:3478", relayEnv.get("RELAY_CALLS_TURN_URLS"));
+        String command = coturn.path("command").toString();
+        assertTrue(command.contains("--use-auth-secret") && command.contains("--static-auth-secret=" + relayEnv.get("RELAY_CALLS_TURN_SECRET")),
+                "coturn checks the relay's credentials with the relay's secret: " + command);
+        assertTrue(coturn.path("ports").toString().contains("3478"), coturn.path("ports").toString());
+    }
 }
