@@ -68,7 +68,7 @@ class CallsIT {
         wallet = ServiceProcess.start("wallet", WALLET, Map.of());
         relayA = ServiceProcess.start("calls-a", RELAY, SETTINGS);
         for (String name : List.of("victim", "bob", "mallory", "alice", "carol", "dave", "erin", "frank", "zed",
-                "yara", "gus", "hank", "ida", "jon")) {
+                "yara", "gus", "hank", "ida", "jon", "jo", "kim")) {
             String user = name + "-" + UUID.randomUUID();
             USERS.put(name, user);
             TestEvents.devices(TestTokens.subjectOf(user), 1);
@@ -352,8 +352,34 @@ class CallsIT {
         Awaits.until(() -> balance(gus) == 6, "minute 1 of the cancelled call given back");
     }
 
+    /**
+     * A caller whose balance pays exactly one minute: suspended for calls once minute 1 is authorized, so nothing
+     * while it rings, but once answered the minute is paid and the caller's ICE must pass (else the call can never
+     * connect and the minute is charged for nothing); the call ends when minute 2 cannot be paid.
+     */
     @Test
     @Order(7)
+    void aCallerWhoseBalancePaysOneMinuteSignalsInThatMinuteOnceAnswered() {
+        fund("jo", 5);
+        String jo = account("jo");
+        String kim = account("kim");
+        String callId = "call-" + UUID.randomUUID();
+        try (RelayClient j = connect(relayA, "jo");
+             RelayClient k = connect(relayB, "kim")) {
+            offer(j, callId, kim);
+            Awaits.until(() -> "INSUFFICIENT_CREDITS".equals(send(j, "call-ice", callId, kim).getString("code")),
+                    "the relay knows jo is suspended for calls (ringing: no signalling)");
+            assertEquals("accepted", send(k, "call-answer", callId, jo).getString("type"));
+            assertEquals("accepted", send(j, "call-ice", callId, kim).getString("type"),
+                    "answered: the caller signals in the minute paid for");
+            assertEquals("INSUFFICIENT_CREDITS", nextOfType(j, "call-ended", Duration.ofSeconds(60)).getString("reason"));
+            assertEquals("INSUFFICIENT_CREDITS", nextOfType(k, "call-ended", Duration.ofSeconds(30)).getString("reason"));
+        }
+        assertEquals(0, balance(jo), "exactly minute 1");
+    }
+
+    @Test
+    @Order(8)
     void anOfferOnAnInstanceThatDiesIsReleasedByAnotherInstancesSweeper() {
         fund("ida", 20);
         String ida = account("ida");
@@ -372,7 +398,7 @@ class CallsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void inProductionTheRelayRefusesToStartWithoutItsOwnTurnSecret() {
         Map<String, String> noSecret = new HashMap<>(SETTINGS);
         noSecret.remove("relay.calls.turn-secret");

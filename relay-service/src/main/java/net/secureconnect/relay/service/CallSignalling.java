@@ -222,8 +222,11 @@ public class CallSignalling {
             refuse(session, send.id(), RefusalCode.CALL_ENDED, "the call has ended");
             return;
         }
-        if (call.get().caller().equals(session.account()) && balances.suspended(session.account(), UsageKind.CALL_MINUTE)) {
-            // The call ends at its next minute anyway; until then the caller's side is no free channel either.
+        if (call.get().state() == CallStore.State.RINGING && call.get().caller().equals(session.account())
+                && balances.suspended(session.account(), UsageKind.CALL_MINUTE)) {
+            // While it rings, minute 1 is only held and comes back if nobody answers: a suspended caller's side is
+            // no free channel. Once answered, minute 1 is captured: the caller signals in a minute it paid for, and
+            // the call ends when the next one cannot be paid (a one-minute balance must get its minute).
             refuse(session, send.id(), RefusalCode.INSUFFICIENT_CREDITS, "the account is suspended for calls");
             return;
         }
