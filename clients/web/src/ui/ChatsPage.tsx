@@ -1,7 +1,8 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Pricing, Wallet } from '../api/types';
 import type { Messenger } from '../messaging/messenger';
-import { groups } from '../crypto/safety';
+import { TrustPanel } from './TrustPanel';
+import { NotificationsSetting } from './Notifications';
 import { FileCard, formatSize } from './FileCard';
 
 /**
@@ -30,6 +31,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   const cannotPayFile = wallet !== undefined && (wallet.unaffordableKinds.includes('FILE_TRANSFER') || cannotPay
     || (fileTotal !== undefined && wallet.balance < fileTotal));
   const conversation = open ? messenger.conversation(open) : undefined;
+  const keyBlocked = open ? messenger.sendBlocked(open) : undefined; // a key change waits for the user (TrustPanel)
   useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
 
   const startChat = async (e: React.FormEvent) => {
@@ -76,12 +78,14 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
       <div className="chat-list">
         <h2 id="chats-h">Chats</h2>
         <p className="muted small" data-testid="device">This browser is your device #{messenger.deviceId} · relay <span data-testid="relay-status">{messenger.status}</span></p>
+        <NotificationsSetting />
         <form onSubmit={startChat} className="row">
           <label htmlFor="find" className="sr-only">Username</label>
           <input id="find" value={find} onChange={(e) => setFind(e.target.value)} placeholder="Find by @username" autoComplete="off" />
           <button>Chat</button>
         </form>
         {findError && <p role="alert" className="error">{findError}</p>}
+        {messenger.ownNotices.map((n, i) => <p key={i} className="notice warn small" role="status">{n}</p>)}
         {list.length === 0 ? (
           <div className="empty"><p>No conversations yet.</p><p className="muted">Find someone by their username to start.</p></div>
         ) : (
@@ -116,7 +120,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         ) : (
           <>
             <h3 data-testid="conversation-title">{name(conversation)}</h3>
-            <SafetyNumber messenger={messenger} account={conversation.accountId} />
+            <TrustPanel messenger={messenger} account={conversation.accountId} name={name(conversation)} />
             {conversation.notices.map((n, i) => <p key={i} className="notice warn" role="status">{n}</p>)}
             <ol className="messages" data-testid="messages" aria-live="polite">
               {conversation.messages.map((m) => (
@@ -175,8 +179,9 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         {conversation && <form className="compose" onSubmit={send}>
           <label htmlFor="compose" className="sr-only">Message</label>
           <input id="compose" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off"
-                 placeholder={cannotPay ? 'Top up to send messages' : 'Message'} disabled={!conversation || cannotPay} />
-          <button className="primary" disabled={!conversation || cannotPay || !text.trim()}>Send</button>
+                 placeholder={cannotPay ? 'Top up to send messages' : keyBlocked ? 'Blocked until the key change is resolved' : 'Message'}
+                 disabled={!conversation || cannotPay || !!keyBlocked} />
+          <button className="primary" disabled={!conversation || cannotPay || !!keyBlocked || !text.trim()}>Send</button>
         </form>}
       </div>
     </section>
@@ -187,16 +192,4 @@ function preview(m?: { text: string; attachments?: { fileName?: string }[]; file
   if (!m) return '';
   const f = m.attachments?.[0]?.fileName ?? m.file?.name;
   return m.text || (f ? `📎 ${f}` : '');
-}
-
-/** The safety number from pinned keys only (computing it fetches nothing); compare it with the contact in person. */
-function SafetyNumber({ messenger, account }: { messenger: Messenger; account: string }) {
-  const sn = messenger.safetyNumberWith(account);
-  if (!sn) return <p className="muted small" data-testid="safety-number">Safety number: after the first message.</p>;
-  return (
-    <details className="small" data-testid="safety-number">
-      <summary>Safety number</summary>
-      <code>{groups(sn.digits).join(' ')}</code>
-    </details>
-  );
 }

@@ -8,6 +8,7 @@ import { AccountPage } from './AccountPage';
 import { ChatsPage } from './ChatsPage';
 import { DevicePanel } from './DevicePanel';
 import { Messenger } from '../messaging/messenger';
+import { notifyWhenHidden } from './Notifications';
 
 export type Tab = 'chats' | 'wallet' | 'account';
 
@@ -22,6 +23,7 @@ export function Shell({ session }: { session: Session }) {
   const [error, setError] = useState<string>();
   const [messenger, setMessenger] = useState<Messenger>();
   useEffect(() => () => messenger?.stop(), [messenger]);
+  useEffect(() => (messenger ? notifyWhenHidden(messenger) : undefined), [messenger]);
 
   const reloadWallet = useCallback(async () => {
     try {
