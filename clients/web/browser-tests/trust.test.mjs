@@ -184,12 +184,13 @@ test('looks like a product: accessible screens in light and dark, keyboard, reco
   await a.keyboard.press('Enter');
   await a.getByTestId('buy-small').waitFor();
   await a.getByRole('button', { name: 'Chats', exact: true }).click();
+  await a.locator('button.conv', { hasText: `@${bob.handle}` }).click(); // the Chats screen opens with no conversation chosen
   await a.locator('#compose').waitFor();
 
   // Reconnect: Bob's relay connection goes through a test-only WebSocket route, so the test can drop it from the
   // server side; the app reconnects by itself (a second connection) and receives what is sent after the drop.
   const relay = [];
-  await b.routeWebSocket(/\/api\/relay\/v1\/relay/, (ws) => { relay.push(ws.connectToServer()); });
+  await b.routeWebSocket(/\/api\/relay\/v1\/relay/, (ws) => { ws.connectToServer(); relay.push(ws); });
   await b.reload();
   await b.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: SLOW });
   await b.getByLabel('Passphrase', { exact: true }).fill(bob.passphrase);
@@ -197,17 +198,27 @@ test('looks like a product: accessible screens in light and dark, keyboard, reco
   await b.getByTestId('relay-status').filter({ hasText: 'online' }).waitFor({ timeout: SLOW });
   await b.locator('button.conv').first().click();
   check(relay.length === 1, `one relay connection: ${relay.length}`);
-  relay[0].close({ code: 1012, reason: 'relay restarting' });
+  // What the page sees when the relay goes away (1012: service restart); the route closes the server side too.
+  await relay[0].close({ code: 1012, reason: 'relay restarting' });
   await b.getByTestId('relay-status').filter({ hasText: 'online' }).waitFor({ timeout: SLOW });
   await eventually(async () => relay.length, (n) => n === 2, 'reconnected with a new connection');
 
   // Notification: Bob's tab goes to the background; Alice writes; Bob's browser shows who wrote, not the text.
-  const other = await ctxB.newPage();
-  await other.bringToFront();
-  check(await b.evaluate(() => document.visibilityState) === 'hidden', 'Bob\'s app tab is hidden');
+  // Headless Chromium keeps every page "visible" (bringToFront of another tab does not hide this one), so the
+  // page is told what a background tab reports: document.hidden and visibilityState, and the change event.
+  await b.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
   await sendMessage(a, 'are you there, bob?');
   await b.locator('li.msg.in .text', { hasText: 'are you there, bob?' }).waitFor({ timeout: SLOW });
   const notes = await eventually(() => b.evaluate(() => window.__notifications), (n) => n.length > 0, 'a notification');
   check(notes.length === 1 && notes[0].body === `New message from @${alice.handle}`, `notification: ${JSON.stringify(notes)}`);
   check(!JSON.stringify(notes).includes('are you there'), 'the notification does not carry the message text');
+  // In the foreground no notification is shown.
+  await b.evaluate(() => { delete document.hidden; delete document.visibilityState; });
+  await sendMessage(a, 'and now?');
+  await b.locator('li.msg.in .text', { hasText: 'and now?' }).waitFor({ timeout: SLOW });
+  check((await b.evaluate(() => window.__notifications)).length === 1, 'no notification while the tab is visible');
 });

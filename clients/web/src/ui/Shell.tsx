@@ -58,8 +58,9 @@ export function Shell({ session }: { session: Session }) {
     <div className="shell">
       <header className="topbar">
         <span className="brand"><img src="/icon.svg" alt="" width={28} height={28} /> SecureConnect</span>
-        <button className="balance" onClick={() => setTab('wallet')} aria-label="Balance, open wallet">
-          <span data-testid="balance" aria-live="polite">{wallet ? wallet.balance : '…'}</span> credits
+        <button className="balance" onClick={() => setTab('wallet')}>
+          {/* The accessible name contains the visible text (WCAG 2.5.3), so no aria-label. */}
+          <span className="sr-only">Balance: </span><span data-testid="balance" aria-live="polite">{wallet ? wallet.balance : '…'}</span> credits<span className="sr-only">, open wallet</span>
         </button>
       </header>
       <nav className="tabs" aria-label="Main">
