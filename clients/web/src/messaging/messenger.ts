@@ -17,8 +17,8 @@ import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessi
 import { downloadAttachment, uploadAttachment, type Phase } from '../api/media';
 import { ApiError } from '../api/session';
 import { AttachmentError } from '../crypto/attachment';
-import { Pins, shortFingerprint, UntrustedIdentityError } from './pins';
-import { safetyNumber } from '../crypto/safety';
+import { Pins, shortFingerprint, UntrustedIdentityError, type Decision, type PendingChange } from './pins';
+import { matchesScanned, safetyNumber, type SafetyNumber } from '../crypto/safety';
 import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
 import { CallManager } from '../calls/calls';
 import { decodeSignal, encodeSignal, SIGNAL_KINDS, type SignalBody, type SignalKind } from '../calls/signal';
@@ -69,8 +69,13 @@ export class Messenger {
   private devicesOf = new Map<string, Set<number>>();
   private baseKeys: string[] = [];
   private pins = new Pins();
+  /** Accounts whose device list came from identity-service or the relay (not only from received messages). */
+  private listed = new Set<string>();
   private own: OwnIdentity;
   private listeners = new Set<() => void>();
+  private incoming = new Set<(m: { from: string; name: string }) => void>();
+  /** Notices about this account's own devices (shown above the conversations). */
+  readonly ownNotices: string[] = [];
   status: RelayStatus = 'connecting';
   /** Voice calls over this messenger's sessions and relay connection (src/calls). */
   readonly calls: CallManager;
@@ -88,6 +93,12 @@ export class Messenger {
 
   get deviceId(): number {
     return this.unlocked.device.deviceId!;
+  }
+
+  /** Called for each new message from a contact (e.g. a notification while the tab is hidden); never with its text. */
+  onIncoming(fn: (m: { from: string; name: string }) => void): () => void {
+    this.incoming.add(fn);
+    return () => this.incoming.delete(fn);
   }
 
   onChange(fn: () => void): () => void {
@@ -111,7 +122,8 @@ export class Messenger {
     const store = this.unlocked.store;
     this.history = (await store.read<History>('history.bin')) ?? { conversations: {}, seen: [] };
     this.baseKeys = (await store.read<{ baseKeys: string[] }>('basekeys.bin'))?.baseKeys ?? [];
-    this.pins = new Pins((await store.read<Record<string, string>>('pins.bin')) ?? {});
+    this.pins = new Pins((await store.read<unknown>('pins.bin')) ?? {});
+    this.listed = new Set((await store.read<{ accounts: string[] }>('listed.bin'))?.accounts ?? []);
     const index = (await store.read<Record<string, number[]>>('devices.bin')) ?? {};
     for (const [account, devices] of Object.entries(index)) {
       this.devicesOf.set(account, new Set(devices));
@@ -148,39 +160,131 @@ export class Messenger {
 
   // ---- trust (pinned identity keys, §10) ----
 
-  /**
-   * TOFU check of a device's identity key. A changed key is refused and shown in the conversation; a new
-   * device of an account already known (a contact's or our own) is shown before anything is encrypted to it
-   * or read from it. Pins are saved before the caller uses the key.
-   */
-  private async trust(account: string, device: number, identityKey: Uint8Array, incoming: boolean,
-    known = this.pins.devicesOf(account).length > 0): Promise<void> {
-    const who = account === this.accountId ? 'your own account' : 'this contact';
-    const c = this.pins.check(account, device, identityKey);
-    if (c === 'same') return;
-    const convId = account === this.accountId ? undefined : account;
-    if (c === 'changed') {
-      const text = incoming
-        ? `Refused a message from device ${device} of ${who}: its identity key changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}).`
-        : `Refused: the identity key of device ${device} of ${who} changed (was ${shortFingerprint(this.pins.pinned(account, device)!)}, now ${shortFingerprint(identityKey)}). Nothing was encrypted to it.`;
-      if (convId) this.conv(convId).notices.push(text);
-      await this.saveHistory();
-      this.changed();
-      throw new UntrustedIdentityError(text);
-    }
-    if (known && convId) this.conv(convId).notices.push(`New device ${device} of this contact (key ${shortFingerprint(identityKey)}): the safety number changed.`);
-    this.pins.pin(account, device, identityKey);
-    await this.unlocked.store.write('pins.bin', this.pins.toJson());
-    if (known && convId) await this.saveHistory();
+  private whoIs(account: string): string {
+    if (account === this.accountId) return 'your own account';
+    const u = this.history.conversations[account]?.username;
+    return u ? `@${u}` : 'this contact';
   }
 
-  /** The safety number with a contact, from pinned keys only (fetches nothing); undefined before any key is pinned. */
-  safetyNumberWith(account: string): { digits: string; qr: string } | undefined {
-    const theirs = this.pins.devicesOf(account).map((d) => this.pins.pinned(account, d)!);
+  /**
+   * Checks a device's identity key against the pins (§10) before anything is encrypted to it or read from it.
+   * A refusal is saved (the offered key kept as pending), shown in the conversation and thrown; an accepted new
+   * device is returned undecided: `commitTrust` pins it once the session exists and reports a device added to a
+   * known account.
+   */
+  private async checkTrust(account: string, device: number, identityKey: Uint8Array, incoming: boolean): Promise<Decision> {
+    try {
+      return this.pins.check(account, device, identityKey, account === this.accountId, this.deviceId);
+    } catch (e) {
+      if (!(e instanceof UntrustedIdentityError)) throw e;
+      await this.unlocked.store.write('pins.bin', this.pins.toJson());
+      const text = refusalText(e, this.whoIs(account), incoming);
+      if (account !== this.accountId) this.conv(account).notices.push(text);
+      await this.saveHistory();
+      this.changed();
+      throw new UntrustedIdentityError(e.accountId, e.deviceId, e.reason, e.verified, e.offered, e.pinned, text);
+    }
+  }
+
+  private async commitTrust(d: Decision): Promise<void> {
+    if (!d.newPin) return;
+    this.pins.commit(d);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    if (!d.addedToKnownAccount) return;
+    if (d.accountId === this.accountId) {
+      this.ownNotices.push(`A new device was added to your account: device ${d.deviceId} (key ${shortFingerprint(d.identityKey)}). If this was not you, remove it.`);
+    } else {
+      this.conv(d.accountId).notices.push(`${this.whoIs(d.accountId)} added device ${d.deviceId} (key ${shortFingerprint(d.identityKey)}): the safety number changed.`);
+      await this.saveHistory();
+    }
+    this.changed();
+  }
+
+  /** The pinned trust of a contact: verified or not, and the key changes waiting for a decision. */
+  trustOf(account: string): { verified: boolean; pending: PendingChange[] } {
+    return { verified: this.pins.isVerified(account), pending: this.pins.pending(account) };
+  }
+
+  /** Why nothing can be sent to the account now (a key change waits for the user), or undefined. */
+  sendBlocked(account: string): string | undefined {
+    const pending = this.pins.pending(account);
+    if (!pending.length) return undefined;
+    const devices = pending.map((p) => p.deviceId).join(', ');
+    return this.pins.isVerified(account)
+      ? `Sending to ${this.whoIs(account)} is blocked: ${this.whoIs(account)} is a VERIFIED contact and the key of device ${devices} changed. Compare the safety number with ${this.whoIs(account)} again, in person, before anything is sent.`
+      : `Sending to ${this.whoIs(account)} is paused: the key of device ${devices} changed. Compare safety numbers, then accept the new key.`;
+  }
+
+  /**
+   * The safety number with a contact, from pinned keys only (fetches nothing); with `withPending` as it would be
+   * after accepting the pending keys. Undefined before any key of the contact is pinned.
+   */
+  safetyNumberWith(account: string, withPending = false): SafetyNumber | undefined {
+    const theirs = this.pins.keysOf(account, withPending);
     if (!theirs.length) return undefined;
     const ours = [this.own.identity.publicKey, ...this.pins.devicesOf(this.accountId).filter((d) => d !== this.deviceId)
       .map((d) => this.pins.pinned(this.accountId, d)!)];
     return safetyNumber({ accountId: this.accountId, identityKeys: ours }, { accountId: account, identityKeys: theirs });
+  }
+
+  /**
+   * The user compared safety numbers (the 60 digits the contact read out, spaces ignored, or the scanned QR text).
+   * Equal to the number over the pinned keys: the contact is verified, and a pending key change is rejected (the
+   * pinned keys are the contact's; the offered ones are not). Equal to the number with the pending keys: they
+   * are accepted and verified at once. Otherwise nothing changes.
+   */
+  async verifyContact(account: string, entered: string): Promise<'verified' | 'change-rejected' | 'change-accepted' | 'mismatch'> {
+    const input = /^SC1:/i.test(entered.trim()) ? entered.trim().toUpperCase() : entered.replace(/\s+/g, '');
+    const matches = (sn?: SafetyNumber) => !!sn && (matchesScanned(sn.digits, input) || matchesScanned(sn.qr, input));
+    const hadPending = this.pins.pending(account).length > 0;
+    let result: 'verified' | 'change-rejected' | 'change-accepted';
+    if (matches(this.safetyNumberWith(account))) {
+      this.pins.rejectPending(account);
+      result = hadPending ? 'change-rejected' : 'verified';
+    } else if (hadPending && matches(this.safetyNumberWith(account, true))) {
+      await this.dropSessions(account, this.pins.accept(account));
+      result = 'change-accepted';
+    } else {
+      return 'mismatch';
+    }
+    this.pins.verify(account);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    this.conv(account).notices.push(result === 'change-rejected'
+      ? `You verified ${this.whoIs(account)} again with the pinned keys: the changed key was not theirs and was rejected. Messages go only to the verified keys.`
+      : `You verified ${this.whoIs(account)}${result === 'change-accepted' ? ' with the new key' : ''}.`);
+    await this.saveHistory();
+    this.changed();
+    return result;
+  }
+
+  /** "Mark as verified" after comparing the number shown (only when no key change is pending). */
+  async markVerified(account: string): Promise<void> {
+    if (this.pins.pending(account).length) throw new Error('A key change is pending: compare the new safety number first.');
+    this.pins.verify(account);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    this.conv(account).notices.push(`You marked ${this.whoIs(account)} as verified.`);
+    await this.saveHistory();
+    this.changed();
+  }
+
+  /** Accepts the pending keys without verifying (`sc trust`): the contact is unverified, its sessions start anew. */
+  async acceptChange(account: string): Promise<void> {
+    const changed = this.pins.accept(account);
+    await this.dropSessions(account, changed);
+    await this.unlocked.store.write('pins.bin', this.pins.toJson());
+    this.conv(account).notices.push(`You accepted the new key of ${this.whoIs(account)} (device ${changed.join(', ')}). The contact is not verified.`);
+    await this.saveHistory();
+    this.changed();
+  }
+
+  /** Sessions with devices whose key was replaced are dropped; the next send fetches fresh bundles. */
+  private async dropSessions(account: string, devices: number[]) {
+    for (const d of devices) {
+      this.dropDevice(account, d);
+      await this.saveSession(account, d);
+    }
+    this.listed.delete(account);
+    await this.saveListed();
   }
 
   // ---- persistence ----
@@ -203,6 +307,10 @@ export class Messenger {
     const index: Record<string, number[]> = {};
     for (const [a, set] of this.devicesOf) if (set.size) index[a] = [...set];
     await store.write('devices.bin', index);
+  }
+
+  private async saveListed() {
+    await this.unlocked.store.write('listed.bin', { accounts: [...this.listed] });
   }
 
   private setSession(account: string, device: number, current: Session, previous: Session[]) {
@@ -241,7 +349,6 @@ export class Messenger {
     const answers = deviceIds
       ? await Promise.all(deviceIds.map((d) => this.api.call<{ devices: any[] }>('identity', `${path}/${d}`)))
       : [await this.api.call<{ devices: any[] }>('identity', path)];
-    const known = this.pins.devicesOf(account).length > 0; // the devices of a first fetch are not "new"
     for (const a of answers) {
       for (const d of a.devices) {
         if (account === this.accountId && d.deviceId === this.deviceId) continue;
@@ -254,9 +361,14 @@ export class Messenger {
         const old = this.sessions.get(`${account}/${d.deviceId}`);
         // Signatures first (startSession), then the pin: a changed key gets no session at all.
         const session = startSession(this.own, bundle, randomKeys);
-        await this.trust(account, d.deviceId, bundle.identityKey, false, known);
+        const decision = await this.checkTrust(account, d.deviceId, bundle.identityKey, false);
         this.setSession(account, d.deviceId, session, old ? [old.current, ...old.previous] : []);
+        await this.commitTrust(decision);
       }
+    }
+    if (!deviceIds && !this.listed.has(account)) {
+      this.listed.add(account);
+      await this.saveListed();
     }
   }
 
@@ -338,7 +450,16 @@ export class Messenger {
 
   private async deliver(to: string, msg: ChatMessage, content: Uint8Array): Promise<void> {
     try {
-      if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
+      const blocked = this.sendBlocked(to);
+      if (blocked) {
+        msg.status = 'failed'; // not 'refused': that one offers a top-up
+        msg.error = `Not sent: ${blocked}`;
+        await this.saveHistory();
+        this.changed();
+        return;
+      }
+      // The devices to encrypt to come from identity-service, not from whom we happened to hear (as the SDK).
+      if (!this.listed.has(to) || !this.devicesOf.get(to)?.size) await this.fetchBundles(to);
       // A device whose current session is not PQXDH (old state) gets a new session from a fresh bundle.
       for (const account of [to, this.accountId]) {
         const stale = [...(this.devicesOf.get(account) ?? [])].filter((d) => d !== this.deviceId && !this.sessions.get(`${account}/${d}`)?.current.pq);
@@ -353,6 +474,7 @@ export class Messenger {
         if (answer.type === 'accepted') break;
         if (answer.code === 'DEVICE_MISMATCH' && answer.account) {
           for (const d of answer.extraDevices ?? []) this.dropDevice(answer.account, d);
+          this.listed.add(answer.account);
           if (answer.missingDevices?.length) await this.fetchBundles(answer.account, answer.missingDevices);
           await this.persistSessionsOf(answer.account);
           continue;
@@ -481,11 +603,11 @@ export class Messenger {
           plaintext = r.plaintext;
         } else {
           if (this.baseKeys.includes(b64(m.baseKey))) throw new DuplicateMessageError('replayed prekey message');
-          // A changed key is refused before any prekey is looked up (§5.1 step 4); a new one is pinned only
+          // A refused key is refused before any prekey is looked up (§10 order); a new one is pinned only
           // after the message authenticated.
-          if (this.pins.check(f.from, f.fromDevice, m.identityKey) === 'changed') await this.trust(f.from, f.fromDevice, m.identityKey, true);
+          const decision = await this.checkTrust(f.from, f.fromDevice, m.identityKey, true);
           const r = acceptPrekeyMessage(this.own, this.prekeys(), m, randomKeys);
-          await this.trust(f.from, f.fromDevice, m.identityKey, true);
+          await this.commitTrust(decision);
           const d = this.unlocked.device;
           if (m.oneTimePrekeyId !== undefined) d.oneTimePrekeys = d.oneTimePrekeys.filter((k) => k.keyId !== m.oneTimePrekeyId);
           if (m.kem && !m.kem.lastResort) d.kemOneTimePrekeys = d.kemOneTimePrekeys.filter((k) => k.keyId !== m.kem!.keyId);
@@ -539,12 +661,30 @@ export class Messenger {
     if (f.from !== this.accountId) {
       this.conv(f.from).messages.push({ id: f.id, outgoing: false, text: content.text ?? '', sentAt: content.sentAt,
         ...(content.attachments.length ? { attachments: content.attachments } : {}) });
+      for (const fn of this.incoming) {
+        try { fn({ from: f.from, name: this.whoIs(f.from) }); } catch { /* a notification must never stop a delivery */ }
+      }
     }
     // A copy of what this account's other device sent carries no recipient in its content (§5.3): it is kept
     // decrypted (the ratchet advanced) but not shown yet.
     await this.saveHistory();
     this.changed();
   }
+}
+
+/** What the user is told about a refused key (the SDK's texts, §10, in the app's words). */
+function refusalText(e: UntrustedIdentityError, who: string, incoming: boolean): string {
+  const was = e.pinned ? `was ${shortFingerprint(e.pinned)}, now ` : '';
+  if (e.reason === 'NEW_DEVICE_OF_VERIFIED_CONTACT') {
+    return `STOP: VERIFIED contact ${who} has a NEW device ${e.deviceId} (key ${shortFingerprint(e.offered)}). `
+      + (incoming ? 'Its message was refused. ' : 'Nothing was sent. ') + `Verify ${who} again in person before you accept it.`;
+  }
+  if (e.verified) {
+    return `STOP: the identity key of VERIFIED contact ${who} device ${e.deviceId} changed (${was}${shortFingerprint(e.offered)}). `
+      + (incoming ? 'Its message was refused. ' : 'Nothing was sent. ') + `Verify ${who} again in person before you accept it.`;
+  }
+  return (incoming ? `Refused a message from device ${e.deviceId} of ${who}: its identity key changed` : `Refused: the identity key of ${who} device ${e.deviceId} changed`)
+    + ` (${was}${shortFingerprint(e.offered)}).${incoming ? '' : ' Nothing was encrypted to it.'} Compare safety numbers, then accept the new key.`;
 }
 
 function last(c: Conversation): number {

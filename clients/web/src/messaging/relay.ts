@@ -1,7 +1,8 @@
 /**
  * The relay WebSocket (docs/protocol.md) through the app's origin (/api/relay). Browsers cannot set headers on
  * an upgrade, so the bearer token rides in the subprotocol Quarkus turns into the Authorization header
- * (URL-encoded: a subprotocol cannot contain a space). Reconnects with exponential back-off (1 s … 30 s), renews
+ * (URL-encoded: a subprotocol cannot contain a space). Reconnects with jittered exponential back-off (1 s … 30 s;
+ * at once when the browser reports the network back), renews
  * the token on 1008, and stops on 4001 (another tab took over) and 4003 (device unknown).
  */
 import type { Session } from '../api/session';
@@ -36,6 +37,14 @@ export class RelayConnection {
   private ws?: WebSocket;
   private closed = false;
   private backoff = 1000;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  /** The network is back (the browser says so): reconnect now instead of waiting out the back-off. */
+  private readonly onOnline = () => {
+    if (this.closed || this.status !== 'offline') return; // connecting or online already
+    clearTimeout(this.retryTimer);
+    this.backoff = 1000;
+    void this.open();
+  };
   private waiting = new Map<string, { resolve: (a: Answer) => void; timer: ReturnType<typeof setTimeout> }>();
   status: RelayStatus = 'connecting';
 
@@ -45,6 +54,7 @@ export class RelayConnection {
     onStatus?: (s: RelayStatus) => void;
     onCall?: (f: CallTurnFrame | CallEndedFrame) => void;
   }) {
+    addEventListener('online', this.onOnline);
     void this.open();
   }
 
@@ -98,9 +108,10 @@ export class RelayConnection {
 
   private retry() {
     this.setStatus('offline');
-    const wait = this.backoff;
+    // Jittered (50–100 % of the step) so the browsers a relay restart dropped do not all come back at once.
+    const wait = this.backoff * (0.5 + Math.random() / 2);
     this.backoff = Math.min(30_000, this.backoff * 2);
-    setTimeout(() => void this.open(), wait);
+    this.retryTimer = setTimeout(() => void this.open(), wait);
   }
 
   private raw(frame: object) {
@@ -125,6 +136,8 @@ export class RelayConnection {
 
   close() {
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    removeEventListener('online', this.onOnline);
     this.ws?.close(1000);
   }
 }

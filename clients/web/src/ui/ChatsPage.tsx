@@ -1,7 +1,8 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Pricing, Wallet } from '../api/types';
 import type { Messenger } from '../messaging/messenger';
-import { groups } from '../crypto/safety';
+import { TrustPanel } from './TrustPanel';
+import { NotificationsSetting } from './Notifications';
 import { FileCard, formatSize } from './FileCard';
 
 /**
@@ -31,9 +32,9 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   const cannotPayFile = wallet !== undefined && (wallet.unaffordableKinds.includes('FILE_TRANSFER') || cannotPay
     || (fileTotal !== undefined && wallet.balance < fileTotal));
   const conversation = open ? messenger.conversation(open) : undefined;
-  // A call costs its caller CALL_MINUTE per started minute; minute 1 is paid when it rings. The relay carries
-  // the caller's connection setup (call-ice) only while the next minute could be paid too (docs/relay.md,
-  // Calls), so a call started with credits for one minute would be charged and never connect: two are needed.
+  // A call costs its caller CALL_MINUTE per started minute; minute 1 is paid when it rings. Calls start only with
+  // credits for two minutes, so that a call is not cut as soon as it connects (the relay itself carries an
+  // answered call's setup within a paid minute: docs/relay.md, Calls).
   const minutePrice = pricing?.prices.CALL_MINUTE;
   const callNeeds = minutePrice !== undefined ? 2 * minutePrice : undefined;
   const cannotCall = wallet !== undefined && (wallet.unaffordableKinds.includes('CALL_MINUTE') || (callNeeds !== undefined && wallet.balance < callNeeds));
@@ -48,6 +49,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
     }
     onSent();
   };
+  const keyBlocked = open ? messenger.sendBlocked(open) : undefined; // a key change waits for the user (TrustPanel)
   useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
 
   const startChat = async (e: React.FormEvent) => {
@@ -94,12 +96,14 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
       <div className="chat-list">
         <h2 id="chats-h">Chats</h2>
         <p className="muted small" data-testid="device">This browser is your device #{messenger.deviceId} · relay <span data-testid="relay-status">{messenger.status}</span></p>
+        <NotificationsSetting />
         <form onSubmit={startChat} className="row">
           <label htmlFor="find" className="sr-only">Username</label>
           <input id="find" value={find} onChange={(e) => setFind(e.target.value)} placeholder="Find by @username" autoComplete="off" />
           <button>Chat</button>
         </form>
         {findError && <p role="alert" className="error">{findError}</p>}
+        {messenger.ownNotices.map((n, i) => <p key={i} className="notice warn small" role="status">{n}</p>)}
         {list.length === 0 ? (
           <div className="empty"><p>No conversations yet.</p><p className="muted">Find someone by their username to start.</p></div>
         ) : (
@@ -148,7 +152,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
               </p>
             )}
             {callError && <p role="alert" className="error small">{callError}</p>}
-            <SafetyNumber messenger={messenger} account={conversation.accountId} />
+            <TrustPanel messenger={messenger} account={conversation.accountId} name={name(conversation)} />
             {conversation.notices.map((n, i) => <p key={i} className="notice warn" role="status">{n}</p>)}
             <ol className="messages" data-testid="messages" aria-live="polite">
               {conversation.messages.map((m) => (
@@ -207,8 +211,9 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
         {conversation && <form className="compose" onSubmit={send}>
           <label htmlFor="compose" className="sr-only">Message</label>
           <input id="compose" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off"
-                 placeholder={cannotPay ? 'Top up to send messages' : 'Message'} disabled={!conversation || cannotPay} />
-          <button className="primary" disabled={!conversation || cannotPay || !text.trim()}>Send</button>
+                 placeholder={cannotPay ? 'Top up to send messages' : keyBlocked ? 'Blocked until the key change is resolved' : 'Message'}
+                 disabled={!conversation || cannotPay || !!keyBlocked} />
+          <button className="primary" disabled={!conversation || cannotPay || !!keyBlocked || !text.trim()}>Send</button>
         </form>}
       </div>
     </section>
@@ -219,16 +224,4 @@ function preview(m?: { text: string; attachments?: { fileName?: string }[]; file
   if (!m) return '';
   const f = m.attachments?.[0]?.fileName ?? m.file?.name;
   return m.text || (f ? `📎 ${f}` : '');
-}
-
-/** The safety number from pinned keys only (computing it fetches nothing); compare it with the contact in person. */
-function SafetyNumber({ messenger, account }: { messenger: Messenger; account: string }) {
-  const sn = messenger.safetyNumberWith(account);
-  if (!sn) return <p className="muted small" data-testid="safety-number">Safety number: after the first message.</p>;
-  return (
-    <details className="small" data-testid="safety-number">
-      <summary>Safety number</summary>
-      <code>{groups(sn.digits).join(' ')}</code>
-    </details>
-  );
 }

@@ -9,6 +9,7 @@ import { ChatsPage } from './ChatsPage';
 import { DevicePanel } from './DevicePanel';
 import { CallPanel } from './CallPanel';
 import { Messenger } from '../messaging/messenger';
+import { notifyWhenHidden } from './Notifications';
 
 export type Tab = 'chats' | 'wallet' | 'account';
 
@@ -23,6 +24,7 @@ export function Shell({ session }: { session: Session }) {
   const [error, setError] = useState<string>();
   const [messenger, setMessenger] = useState<Messenger>();
   useEffect(() => () => messenger?.stop(), [messenger]);
+  useEffect(() => (messenger ? notifyWhenHidden(messenger) : undefined), [messenger]);
 
   const reloadWallet = useCallback(async () => {
     try {
@@ -57,8 +59,9 @@ export function Shell({ session }: { session: Session }) {
     <div className="shell">
       <header className="topbar">
         <span className="brand"><img src="/icon.svg" alt="" width={28} height={28} /> SecureConnect</span>
-        <button className="balance" onClick={() => setTab('wallet')} aria-label="Balance, open wallet">
-          <span data-testid="balance" aria-live="polite">{wallet ? wallet.balance : '…'}</span> credits
+        <button className="balance" onClick={() => setTab('wallet')}>
+          {/* The accessible name contains the visible text (WCAG 2.5.3), so no aria-label. */}
+          <span className="sr-only">Balance: </span><span data-testid="balance" aria-live="polite">{wallet ? wallet.balance : '…'}</span> credits<span className="sr-only">, open wallet</span>
         </button>
       </header>
       <nav className="tabs" aria-label="Main">
