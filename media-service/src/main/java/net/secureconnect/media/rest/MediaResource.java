@@ -1,5 +1,6 @@
 package net.secureconnect.media.rest;
 
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import net.secureconnect.runtime.security.Roles;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -37,6 +38,11 @@ import java.util.Map;
 /**
  * Encrypted attachments. The caller's account is the token's subject. The bytes go straight between the client
  * and the object store through presigned URLs; this API only hands out slots and URLs, and charges.
+ *
+ * <p>Every endpoint blocks on I/O (DynamoDB, the object store, Kafka; an upload also waits up to
+ * {@code wallet-timeout} for the wallet's answer), so each runs on a virtual thread: a request parked on I/O holds
+ * no worker thread, and a late wallet no longer queues every other request behind the 200 worker threads
+ * (docs/benchmarks.md, "media-service: uploads waiting for the wallet").
  */
 @Path("/media")
 @RolesAllowed(Roles.USER)
@@ -91,6 +97,7 @@ public class MediaResource {
     public record DownloadView(String mediaId, String downloadUrl) {
     }
 
+    @RunOnVirtualThread
     @POST
     @Path("uploads")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -122,6 +129,7 @@ public class MediaResource {
         return upload.replayed() ? answer.header("Idempotent-Replayed", "true").build() : answer.build();
     }
 
+    @RunOnVirtualThread
     @POST
     @Path("uploads/{mediaId}/complete")
     @Operation(summary = "Confirm the upload: checks the stored size, makes the file available; idempotent")
@@ -139,6 +147,7 @@ public class MediaResource {
         return MediaView.of(media.complete(token.getSubject(), mediaId, parts));
     }
 
+    @RunOnVirtualThread
     @GET
     @Path("{mediaId}")
     @Operation(summary = "A short-lived presigned GET URL for an available file")
@@ -148,6 +157,7 @@ public class MediaResource {
         return new DownloadView(mediaId, media.downloadUrl(mediaId).toString());
     }
 
+    @RunOnVirtualThread
     @DELETE
     @Path("{mediaId}")
     @Operation(summary = "Remove a file early, or cancel an upload (its hold is given back)")

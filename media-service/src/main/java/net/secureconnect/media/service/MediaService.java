@@ -60,10 +60,12 @@ public class MediaService {
     private final MediaConfig config;
     private final MeterRegistry metrics;
     private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public MediaService(MediaStore store, ObjectStore objects, UsagePublisher usage, WalletAnswers answers,
-                        UploadKeyStore keys, UploadRateLimiter limiter, MediaConfig config, MeterRegistry metrics) {
+                        UploadKeyStore keys, UploadRateLimiter limiter, MediaConfig config, MeterRegistry metrics,
+                        Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.keys = keys;
         this.limiter = limiter;
@@ -204,8 +206,7 @@ public class MediaService {
                 throw MediaProblems.walletUnavailable();
             }
             waitForLateAnswer = true; // from here on the AUTHORIZE may be on the broker
-            usage.publish(new UsageEvent(authorization, item.createdAt(), item.owner(), UsageKind.FILE_TRANSFER, 1,
-                    UsageMode.AUTHORIZE, item.mediaId(), SOURCE), config.walletTimeout());
+            usage.publish(authorizationOf(item), config.walletTimeout());
             WalletAnswers.Answer outcome = answer.get(config.walletTimeout().toMillis(), TimeUnit.MILLISECONDS);
             waitForLateAnswer = false;
             if (outcome == WalletAnswers.Answer.REJECTED) {
@@ -307,7 +308,7 @@ public class MediaService {
         Instant now = clock.instant();
         for (MediaItem item : store.ownedBy(accountId)) {
             switch (item.state()) {
-                case PENDING, AVAILABLE -> removed += beginRemoval(item, now) ? 1 : 0;
+                case PENDING, AVAILABLE -> removed += remove(item, now) ? 1 : 0;
                 case RELEASING, REMOVING -> removed += finishRemoval(item) ? 1 : 0;
                 case REFUSED -> cleanUpRefused(item);
                 default -> { }
@@ -372,11 +373,30 @@ public class MediaService {
 
     /** The owner removes a file early, or cancels an upload (whose hold is then released). */
     public void delete(String caller, String mediaId) {
-        MediaItem item = owned(caller, mediaId);
-        if (item.state() == State.PENDING || item.state() == State.AVAILABLE) {
-            beginRemoval(item, clock.instant());
-        }
+        remove(owned(caller, mediaId), clock.instant());
         // REFUSED, RELEASING, REMOVING, REMOVED: nothing (more) for the caller to do; deleting twice is fine.
+    }
+
+    /**
+     * Removes a PENDING or AVAILABLE slot; true if this call claimed it. A {@code complete} may turn PENDING into
+     * AVAILABLE between the read and the claim: the removal then claims the file it made available, instead of
+     * answering the owner's DELETE (or an account deletion) while the file stays downloadable.
+     */
+    private boolean remove(MediaItem item, Instant now) {
+        MediaItem current = item;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (current.state() != State.PENDING && current.state() != State.AVAILABLE) {
+                return false; // removed, being removed, or refused by someone else: nothing left to claim
+            }
+            if (store.transition(current.mediaId(), current.state(), removalOf(current), now)) {
+                return finishRemoval(current.in(removalOf(current), now));
+            }
+            current = store.find(current.mediaId()).orElse(null);
+            if (current == null) {
+                return false;
+            }
+        }
+        return false; // PENDING → AVAILABLE happens once, so a second miss means another removal won
     }
 
     /** One pass of the sweep over due and interrupted slots; returns how many it finished. */
@@ -406,11 +426,16 @@ public class MediaService {
      * state whether a hold is owed back, so a removal a crash interrupts is finished the same way.
      */
     private boolean beginRemoval(MediaItem item, Instant now) {
-        State removal = item.state() == State.PENDING ? State.RELEASING : State.REMOVING;
+        State removal = removalOf(item);
         if (!store.transition(item.mediaId(), item.state(), removal, now)) {
             return false;
         }
         return finishRemoval(item.in(removal, now));
+    }
+
+    /** A slot never completed owes its hold back (RELEASING); a completed file keeps its charge (REMOVING). */
+    private static State removalOf(MediaItem item) {
+        return item.state() == State.PENDING ? State.RELEASING : State.REMOVING;
     }
 
     /**
@@ -425,6 +450,14 @@ public class MediaService {
         if (item.state() == State.RELEASING) {
             String release = EventIds.derive("media-release", item.owner(), item.mediaId());
             try {
+                if (!item.authorized()) {
+                    // The request that publishes this AUTHORIZE may still be on its way (stalled between storing
+                    // the slot and publishing). A RELEASE the wallet reads before its AUTHORIZE releases nothing,
+                    // and the AUTHORIZE after it would then hold 3 credits for good. Publishing the same AUTHORIZE
+                    // first (same id: the wallet applies it once) puts one before the RELEASE on the account's
+                    // partition, whatever the request does later (docs/media.md, "Money").
+                    usage.publish(authorizationOf(item), config.walletTimeout());
+                }
                 usage.publish(new UsageEvent(release, clock.instant(), item.owner(), UsageKind.FILE_TRANSFER, 1,
                         UsageMode.RELEASE, item.authorization(), SOURCE), config.walletTimeout());
             } catch (UsagePublisher.PublishFailedException e) {
@@ -435,6 +468,12 @@ public class MediaService {
             metrics.counter("media_released_total").increment();
         }
         return store.transition(item.mediaId(), item.state(), State.REMOVED, clock.instant());
+    }
+
+    /** The slot's AUTHORIZE: always the same event (id and content), however often it is published. */
+    private static UsageEvent authorizationOf(MediaItem item) {
+        return new UsageEvent(item.authorization(), item.createdAt(), item.owner(), UsageKind.FILE_TRANSFER, 1,
+                UsageMode.AUTHORIZE, item.mediaId(), SOURCE);
     }
 
     private MediaItem owned(String caller, String mediaId) {
