@@ -3,6 +3,7 @@ package net.secureconnect.relay.service;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import net.secureconnect.relay.repository.QueueStore;
+import net.secureconnect.relay.websocket.ConnectionArrival;
 
 import java.util.Map;
 import java.util.Set;
@@ -58,10 +59,15 @@ public final class DeviceSession {
         this.account = account;
         this.device = device;
         this.destination = QueueStore.destination(account, device);
-        this.connectedAt = connection.creationTime();
+        Long arrived = connection.userData().get(ConnectionArrival.ARRIVED);
+        this.connectedAt = arrived == null ? connection.creationTime()
+                : ConnectionArrival.arrivedAt(arrived);
     }
 
-    /** When the connection was opened: of two connections of one device, the later one wins. */
+    /**
+     * When the upgrade request of the connection arrived (see ConnectionArrival; not the connection object's
+     * creation, which may come after a newer request's): of two connections of one device, the later one wins.
+     */
     public java.time.Instant connectedAt() {
         return connectedAt;
     }
