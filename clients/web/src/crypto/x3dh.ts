@@ -2,7 +2,6 @@
  * X3DH / PQXDH session setup (docs/protocol-crypto.md §2, §3): key types, the signatures of a bundle, the
  * shared secret of both sides and the associated data.
  */
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { sodium } from './sodium';
 import { concat, utf8 } from './bytes';
 import { hkdf } from './kdf';
@@ -94,19 +93,25 @@ export function associatedData(ikA: Uint8Array, akA: Uint8Array, ikB: Uint8Array
   return concat(ikA, akA, ikB, akB);
 }
 
-// ML-KEM-768 (FIPS 203): private keys are kept as the 64-byte seed d ‖ z.
+// ML-KEM-768 (FIPS 203) from libsodium's WebAssembly (1.0.21+, in libsodium-wrappers-sumo 0.8.4): byte-identical to
+// Bouncy Castle and to @noble/post-quantum (the test vectors), 2-6 times faster than the latter's JavaScript.
+// Private keys are kept as the 64-byte seed d ‖ z.
 export const KEM_CIPHERTEXT_BYTES = 1088;
 
 export function kemKeyPair(seed: Uint8Array): { seed: Uint8Array; publicKey: Uint8Array; secretKey: Uint8Array } {
-  const { publicKey, secretKey } = ml_kem768.keygen(seed);
-  return { seed, publicKey, secretKey };
+  const { publicKey, privateKey } = sodium.crypto_kem_mlkem768_seed_keypair(seed);
+  return { seed, publicKey, secretKey: privateKey };
 }
 
-/** Encapsulation with 32 bytes of randomness m (random unless given). Throws on an invalid key (modulus check). */
+/**
+ * Encapsulation with 32 bytes of randomness m (random unless given). Throws on an invalid key (libsodium checks
+ * the encapsulation key as FIPS 203 §7.2 asks: "invalid usage").
+ */
 export function kemEncapsulate(publicKey: Uint8Array, m: Uint8Array = sodium.randombytes_buf(32)): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
-  return ml_kem768.encapsulate(publicKey, m);
+  const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc_deterministic(publicKey, m);
+  return { cipherText: ciphertext, sharedSecret };
 }
 
 export function kemDecapsulate(cipherText: Uint8Array, seed: Uint8Array): Uint8Array {
-  return ml_kem768.decapsulate(cipherText, ml_kem768.keygen(seed).secretKey);
+  return sodium.crypto_kem_mlkem768_dec(cipherText, sodium.crypto_kem_mlkem768_seed_keypair(seed).privateKey);
 }
