@@ -148,8 +148,26 @@ class CliIT {
         assertEquals(60, aliceSees.length());
         assertEquals(aliceSees, bobSees, "both sides compute the same safety number");
         assertTrue(ok(E2eConfig.ALICE, "--json", "ledger", "--limit", "3").json().path("entries").size() > 0);
-        ok(E2eConfig.ALICE, "logout");
+        // Logout ends the Keycloak session the CLI's login opened (RFC 7009 revocation), not only the local tokens:
+        // alice has one CLI-client session fewer afterwards (the test JVM's own logins of alice stay).
+        int before = cliSessionsOf(registered.get(0)[0]);
+        CliRunner.Result out = ok(E2eConfig.ALICE, "--json", "logout");
+        assertTrue(out.json().path("sessionEnded").asBoolean(), out.out());
+        assertEquals(before - 1, cliSessionsOf(registered.get(0)[0]), "the CLI's sign-in session was ended at Keycloak");
         assertEquals(3, sc(E2eConfig.ALICE, null, "balance").exitCode(), "logged out");
+    }
+
+    /** Keycloak's live sessions of the user (account id = Keycloak user id) that include the CLI client. */
+    private static int cliSessionsOf(String accountId) {
+        HttpResponse<String> sessions = Http.get(Keycloak.adminApi() + "/users/" + accountId + "/sessions", Keycloak.adminToken());
+        assertEquals(200, sessions.statusCode(), sessions.body());
+        int n = 0;
+        for (JsonNode session : Http.json(sessions)) {
+            for (JsonNode client : session.path("clients")) {
+                n += client.asText().equals(E2eConfig.cliClientId()) ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     /**
@@ -247,6 +265,7 @@ class CliIT {
         assertTrue(no.text().contains("Consent denied"), no.toString());
         ok(E2eConfig.ALICE, "balance"); // the earlier session is untouched
 
+        int bobsSessionsBefore = cliSessionsOf(registered.get(1)[0]);
         CliRunner.Result refusedForBob;
         try (CliRunner.Running stolen = new CliRunner(home).start(E2eConfig.ALICE, "--json", "login")) {
             JsonNode prompt = stolen.awaitEvent("device-authorization");
@@ -258,6 +277,9 @@ class CliIT {
         assertTrue(refusedForBob.err().contains("belongs to " + E2eConfig.ALICE.username() + ", but the code was approved as "
                 + E2eConfig.BOB.username() + "; nothing was stored"), refusedForBob.err());
         assertTrue(!refusedForBob.out().contains("eyJ") && !refusedForBob.err().contains("eyJ"), refusedForBob.toString());
+        // ... and the session the stranger's approval opened was ended at Keycloak: no live login of bob is left behind.
+        assertTrue(refusedForBob.err().contains("the sign-in it opened was ended"), refusedForBob.err());
+        assertEquals(bobsSessionsBefore, cliSessionsOf(registered.get(1)[0]), "bob's refused device-flow session was revoked");
         // Alice's profile still acts as Alice: the account's device list (fetched with the stored token) is hers.
         boolean ownDeviceListed = false;
         for (JsonNode device : ok(E2eConfig.ALICE, "--json", "devices").json().path("devices")) {

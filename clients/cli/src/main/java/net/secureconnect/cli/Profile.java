@@ -139,7 +139,11 @@ final class Profile implements AutoCloseable {
         }
         Optional<Subject> owner = owner();
         if (owner.isPresent() && !owner.get().sub().equals(who.sub())) {
-            String kept = "nothing was stored" + (tokens().isPresent() ? " (the session of " + owner.get().username() + " stays)" : "");
+            // The refused tokens are not kept, and the session they belong to is ended at the issuer: nobody holds a
+            // live login of the other user that this terminal opened.
+            boolean ended = endSession(tokens.refreshToken());
+            String kept = "nothing was stored" + (ended ? " and the sign-in it opened was ended" : "")
+                    + (tokens().isPresent() ? " (the session of " + owner.get().username() + " stays)" : "");
             String otherProfile = "use another profile: sc --profile <name> login";
             if (owner.get().username().equalsIgnoreCase(who.username())) {
                 // Same name, other user id: the account was re-created, or this is another server (a new local stack).
@@ -158,8 +162,27 @@ final class Profile implements AutoCloseable {
         if (store.readDocument("owner").isEmpty()) { // first login, or the first since profiles record their owner
             store.writeDocument("owner", JsonNodeFactory.instance.objectNode().put("sub", who.sub()).put("username", who.username()));
         }
+        Optional<String> replaced = tokens().map(OidcClient.Tokens::refreshToken)
+                .filter(r -> !r.equals(tokens.refreshToken()));
         saveTokens(tokens);
+        replaced.ifPresent(this::endSession); // a second login of the owner: the older session is not left open
         return who;
+    }
+
+    /**
+     * Ends the issuer's session of a refresh token (RFC 7009 revocation), best effort: false when there is none or
+     * the issuer cannot be reached — the session then ends by itself when it expires.
+     */
+    boolean endSession(String refreshToken) {
+        if (refreshToken == null || refreshToken.isBlank()) {
+            return false;
+        }
+        try {
+            oidc.revoke(refreshToken);
+            return true;
+        } catch (net.secureconnect.sdk.api.ApiException e) {
+            return false;
+        }
     }
 
     /** The profile's user: recorded at its first login (profiles from before that record: the stored tokens' user). */

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -389,7 +390,7 @@ public final class SecureConnectCli {
         }
     }
 
-    @Command(name = "logout", description = "Forget this profile's tokens (keys and history stay).")
+    @Command(name = "logout", description = "End this profile's sign-in session and forget its tokens (keys and history stay).")
     static final class Logout implements Callable<Integer> {
         @CommandLine.ParentCommand
         SecureConnectCli root;
@@ -397,8 +398,13 @@ public final class SecureConnectCli {
         @Override
         public Integer call() {
             try (Profile p = root.open(false)) {
+                Optional<OidcClient.Tokens> tokens = p.tokens();
+                boolean ended = tokens.isPresent() && p.endSession(tokens.get().refreshToken());
                 p.forgetTokens();
-                root.print("logged out", node().put("loggedOut", true));
+                root.print(tokens.isEmpty() ? "logged out (was not logged in)"
+                                : ended ? "logged out: the sign-in session was ended and its tokens forgotten"
+                                : "logged out: tokens forgotten; the sign-in server could not be reached, so its session ends when it expires",
+                        node().put("loggedOut", true).put("sessionEnded", ended));
             }
             return ExitCodes.OK;
         }

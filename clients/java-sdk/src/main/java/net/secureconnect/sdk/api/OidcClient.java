@@ -32,6 +32,7 @@ public final class OidcClient {
 
     private final HttpClient http;
     private final URI tokenEndpoint;
+    private final URI revocationEndpoint;
     private final String clientId;
     private final Clock clock;
 
@@ -40,6 +41,7 @@ public final class OidcClient {
         this.http = http;
         String base = issuer.toString().endsWith("/") ? issuer.toString() : issuer + "/";
         this.tokenEndpoint = URI.create(base + "protocol/openid-connect/token");
+        this.revocationEndpoint = URI.create(base + "protocol/openid-connect/revoke");
         this.clientId = clientId;
         this.clock = clock;
     }
@@ -72,6 +74,23 @@ public final class OidcClient {
         form.put("client_id", clientId);
         form.put("refresh_token", refreshToken);
         return tokens(form);
+    }
+
+    /**
+     * Ends the login session of a refresh token at the issuer (RFC 7009; Keycloak ends the user's session for this
+     * client, so neither the refresh token nor a new access token from it works afterwards). Access tokens already
+     * issued stay valid until they expire (minutes): the services check signatures, not the session.
+     * RFC 7009 answers 200 also for a token that was already invalid.
+     */
+    public void revoke(String refreshToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("client_id", clientId);
+        form.put("token", refreshToken);
+        form.put("token_type_hint", "refresh_token");
+        HttpRequest request = HttpRequest.newBuilder(revocationEndpoint).timeout(HttpJson.TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
+        HttpJson.send(http, request);
     }
 
     private Tokens tokens(Map<String, String> form) {
