@@ -1,7 +1,18 @@
 // Issue 16 item 3 in real Chromium: two browser users exchange 20 messages each way, the first 10 while the
 // recipient is offline (queued at the relay, delivered on connect); every message charged once to its sender.
 import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { APP, SLOW, launch, shot, newPerson, onboard, sendMessage, texts, check, indexedDbRecords } from './lib.mjs';
+
+/** A call to identity-service with the signed-in user's own token, from the page (what the app itself can do). */
+async function identity(page, method, path, body) {
+  return page.evaluate(async ({ method, path, body }) => {
+    const { accessToken } = JSON.parse(sessionStorage.getItem('sc.tokens'));
+    const headers = { Authorization: `Bearer ${accessToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}) };
+    const r = await fetch(`/api/identity${path}`, { method, headers, body: body && JSON.stringify(body) });
+    return { status: r.status, body: r.status === 204 ? null : await r.json() };
+  }, { method, path, body });
+}
 
 test('two browsers: 20 messages each way, the first 10 while the recipient is offline', async () => {
   const browser = await launch();
@@ -61,6 +72,32 @@ test('two browsers: 20 messages each way, the first 10 while the recipient is of
       }
     }
 
+    // Key maintenance (item 2, src/device/maintenance.ts) against the real identity-service. Alice's X25519
+    // one-time prekeys on the server are replaced by 5 her device has no private key for (an upload replaces the
+    // unclaimed keys of its kind: as if they had been drained to 5, and a claim of one of these would be a session
+    // she cannot read). At her next unlock the app sees fewer than 20 and uploads 100 new ones; Carol's new session
+    // below claims one of them (the count drops to 99) and Alice reads it.
+    const me = (await identity(a, 'GET', '/v1/accounts/me')).body;
+    const keysPath = `/v1/accounts/${me.accountId}/devices/${me.devices[0]}/keys`;
+    // Bob's first send fetched Alice's bundle too, so the ML-KEM-768 kind holds 99 now: not low, left alone.
+    const kemBefore = (await identity(a, 'GET', keysPath)).body.kemOneTimePrekeys;
+    const foreign = Array.from({ length: 5 }, (_, i) => ({ keyId: 900_001 + i, publicKey: randomBytes(32).toString('base64') }));
+    const put = await identity(a, 'PUT', keysPath, { oneTimePrekeys: foreign });
+    check(put.status === 204, `replacing the one-time keys: ${put.status} ${JSON.stringify(put.body)}`);
+    check((await identity(a, 'GET', keysPath)).body.oneTimePrekeys === 5, 'the server holds 5 one-time X25519 keys');
+    await a.reload();
+    await a.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: SLOW });
+    await a.getByLabel('Passphrase', { exact: true }).fill(alice.passphrase);
+    await a.getByRole('button', { name: 'Unlock' }).click();
+    await a.getByTestId('device').waitFor({ timeout: SLOW });
+    let counts;
+    for (let i = 0; i < 120; i++) { // the upload runs in the background after the unlock
+      counts = (await identity(a, 'GET', keysPath)).body;
+      if (counts.oneTimePrekeys === 100) break;
+      await a.waitForTimeout(250);
+    }
+    check(counts.oneTimePrekeys === 100 && counts.kemOneTimePrekeys === kemBefore, `X25519 topped up to 100 at unlock, ML-KEM left at ${kemBefore}: ${JSON.stringify(counts)}`);
+
     // Carol has no credits: sending to Alice is refused in the UI with the way to top up; after a top-up it works.
     const carol = newPerson();
     const ctxC = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -84,6 +121,8 @@ test('two browsers: 20 messages each way, the first 10 while the recipient is of
     await a.locator('button.conv', { hasText: 'carol after her top-up' }).click({ timeout: SLOW });
     await a.locator('li.msg.in .text', { hasText: 'carol after her top-up' }).waitFor({ timeout: SLOW });
     await c.getByTestId('balance').filter({ hasText: /^99$/ }).waitFor({ timeout: SLOW });
+    const after = (await identity(a, 'GET', keysPath)).body;
+    check(after.oneTimePrekeys === 99 && after.kemOneTimePrekeys === kemBefore - 1, `Carol's session used one new key of each kind: ${JSON.stringify(after)}`);
   } finally {
     await browser.close();
   }

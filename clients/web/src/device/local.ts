@@ -1,11 +1,13 @@
 /**
  * Sets up or unlocks this browser's device: the encrypted profile in IndexedDB (one database per account),
- * the device keys in it, and the registration at identity-service with 100 one-time prekeys of each kind.
+ * the device keys in it, the registration at identity-service, and the key maintenance (maintenance.ts: 100
+ * one-time prekeys of each kind, topped up and rotated as in the SDK).
  */
 import type { Session } from '../api/session';
 import { sodiumReady } from '../crypto/sodium';
 import { indexedDbBackend, StateStore, type RecordBackend } from '../store/state';
-import { generateDevice, keyUploadBody, registrationBody, type DeviceJson } from './device';
+import { generateDevice, registrationBody, type DeviceJson } from './device';
+import { identityKeyDirectory, KeyMaintenance } from './maintenance';
 
 export interface UnlockedDevice {
   store: StateStore;
@@ -52,12 +54,21 @@ export async function register(session: Session, u: UnlockedDevice): Promise<Unl
     device.deviceId = r.deviceId;
     await store.write('device.bin', device);
   }
-  if (device.oneTimePrekeys.length === 0) {
-    const body = keyUploadBody(device);
-    await store.write('device.bin', device); // private halves first: a lost answer must not lose them
-    await session.call('identity', `/v1/accounts/${encodeURIComponent(device.accountId!)}/devices/${device.deviceId}/keys`, {
-      method: 'PUT', body: JSON.stringify(body),
-    });
-  }
+  await keyMaintenance(session, u).run(); // uploads the first 100 one-time prekeys of each kind
   return { store, device };
+}
+
+const maintenances = new WeakMap<DeviceJson, KeyMaintenance>();
+
+/**
+ * The key maintenance of an unlocked, registered device: one per device object, so the registration's run and
+ * the messenger's runs (unlock, then at most once a minute while receiving) share one once-a-minute gate.
+ */
+export function keyMaintenance(session: Pick<Session, 'call'>, u: UnlockedDevice): KeyMaintenance {
+  let m = maintenances.get(u.device);
+  if (!m) {
+    m = new KeyMaintenance(u.store, u.device, identityKeyDirectory(session, u.device.accountId!, u.device.deviceId!));
+    maintenances.set(u.device, m);
+  }
+  return m;
 }

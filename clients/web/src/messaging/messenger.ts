@@ -12,7 +12,7 @@ import {
   acceptPrekeyMessage, decryptMessage, DowngradeError, encryptMessage, parsePrekeyMessage, startSession, TYPE_RATCHET,
   type Bundle, type OwnIdentity, type PrekeyStore, type Session,
 } from '../crypto/session';
-import type { UnlockedDevice } from '../device/local';
+import { keyMaintenance, type UnlockedDevice } from '../device/local';
 import { decodeContent, encodeContent, sessionFromJson, sessionRecordName, sessionToJson, type AttachmentRef, type SessionJson } from './codec';
 import { downloadAttachment, uploadAttachment, type Phase } from '../api/media';
 import { ApiError } from '../api/session';
@@ -142,11 +142,21 @@ export class Messenger {
       }
     }
     this.relay = new RelayConnection(this.api, this.deviceId, {
-      onDeliver: (f) => this.receive(f),
+      onDeliver: (f) => this.receive(f).finally(() => this.maintainKeys()),
       onReceipt: (r) => this.receipt(r),
       onStatus: (s) => { this.status = s; this.changed(); },
       onCall: (f) => this.calls.relayFrame(f),
     });
+    this.maintainKeys();
+  }
+
+  /**
+   * Key maintenance (src/device/maintenance.ts): at unlock (start), then at most once a minute while receiving,
+   * when deliveries use up one-time prekeys. In the background; a failure is retried after the interval.
+   */
+  private maintainKeys(): void {
+    keyMaintenance(this.api, this.unlocked).runIfDue()
+      .catch((e) => console.warn('device keys not maintained:', (e as Error).message));
   }
 
   stop() {
