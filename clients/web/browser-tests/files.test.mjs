@@ -50,6 +50,9 @@ test('files: 50 MiB browser → browser, byte-identical, charged once; image pre
 
     // Bob sees name and size, downloads and decrypts on click; the saved file is the same bytes.
     await b.locator('button.conv', { hasText: 'holiday-video.bin' }).click({ timeout: SLOW });
+    // Bob never looked Alice up: her name comes from the `from` claim in the encrypted content, shown only after
+    // identity-service's forward lookup said it is her account (protocol-crypto.md §5.3).
+    await b.getByTestId('conversation-title').filter({ hasText: `@${alice.handle}` }).waitFor({ timeout: SLOW });
     const card = b.getByTestId('file').filter({ hasText: 'holiday-video.bin' });
     await card.getByTestId('file-size').filter({ hasText: '50.0 MiB' }).waitFor({ timeout: SLOW });
     const t1 = Date.now();

@@ -2,7 +2,8 @@
 // (60 digits and QR) is the same on both sides, a wrong number does not verify, the right one does. Then a
 // compromised identity-service: Alice's bundle requests for Bob are answered with keys of the server's choosing
 // (validly signed, as CompromisedServerIT does for the CLI). Her send to the VERIFIED contact is blocked, shown,
-// and not charged; comparing numbers with Bob again (his real number) rejects the change; with the server honest
+// and not charged — shown as one state (badge "Key changed", STOP said once, files held like text); comparing
+// numbers with Bob again (his real number) rejects the change; with the server honest
 // again the message goes through and Bob reads it.
 // The second test, on the same two people: the product side of item 7 — no serious or critical axe-core
 // violation on the main screens (light and dark), keyboard navigation, reconnect after the relay drops the
@@ -111,11 +112,19 @@ test('a verified contact\'s changed key blocks sending and is shown; verifying a
   const chargedBefore = messageCharges(await ledger(a)).length;
   await a.locator('#compose').fill('hi bob');
   await a.locator('#compose').press('Enter');
-  await a.locator('li.msg.out[data-status=failed] .error', { hasText: 'STOP' }).waitFor({ timeout: SLOW });
+  await a.locator('li.msg.out[data-status=failed] .error', { hasText: 'Not sent: key change not resolved.' }).waitFor({ timeout: SLOW });
   check(swapped > 0, 'the substituted bundle was served');
   const shown = await a.getByTestId('key-changed').innerText();
   check(/STOP/.test(shown) && /VERIFIED contact/.test(shown) && /changed/.test(shown), `the change is shown: ${shown}`);
+  // One state on screen: the badge says the key changed (not "Verified"), the earlier "numbers match" result is
+  // gone, and the STOP explanation is the banner's alone (the notice and the failed message only state facts).
+  await a.getByTestId('trust-state').filter({ hasText: /^\s*Key changed\s*$/ }).waitFor();
+  check(await a.getByTestId('verify-result').count() === 0, 'the stale verification result is cleared');
+  const view = await a.getByTestId('chat-view').innerText();
+  check((view.match(/STOP/g) || []).length === 1, `STOP is said once: ${view}`);
   check(await a.locator('#compose').isDisabled(), 'compose disabled while the change is unresolved');
+  check(await a.getByTestId('attach-file').isDisabled() && await a.locator('#file-input').isDisabled(), 'files disabled too');
+  check((await a.getByTestId('file-blocked').innerText()).includes('key change'), 'with the reason');
   check(messageCharges(await ledger(a)).length === chargedBefore, 'nothing was sent, nothing charged');
   await a.getByRole('button', { name: 'Compare safety numbers' }).click();
   const offered = await digitsOf(a, 'safety-digits-new');
@@ -126,7 +135,8 @@ test('a verified contact\'s changed key blocks sending and is shown; verifying a
   await a.getByLabel(/reads out/).fill(await digitsOf(b));
   await a.getByRole('button', { name: 'Verify', exact: true }).click();
   await a.getByTestId('verify-result').filter({ hasText: 'was rejected' }).waitFor();
-  await a.getByTestId('trust-state').filter({ hasText: 'Verified' }).waitFor();
+  await a.getByTestId('trust-state').filter({ hasText: /^\s*Verified\s*$/ }).waitFor();
+  check(!(await a.getByTestId('attach-file').isDisabled()), 'files can be sent again');
   check(await a.getByTestId('key-changed').count() === 0, 'no change pending');
 
   // The server is honest again: the message goes to Bob's pinned key and he reads it.

@@ -7,7 +7,7 @@
  */
 import { sodium } from '../crypto/sodium';
 import { InvalidMessageError } from '../crypto/ratchet';
-import { PADDING_BLOCK } from '../messaging/codec';
+import { claimedUsername, PADDING_BLOCK } from '../messaging/codec';
 
 export type SignalKind = 'call-offer' | 'call-answer' | 'call-ice' | 'call-hangup';
 export const SIGNAL_KINDS: readonly SignalKind[] = ['call-offer', 'call-answer', 'call-ice', 'call-hangup'];
@@ -22,7 +22,8 @@ export interface IceCandidate {
 }
 
 export type SignalBody =
-  | { kind: 'call-offer'; media: CallMedia }
+  /** `from`: the caller's username claim, checked by the callee with a forward lookup (protocol-crypto.md §5.3). */
+  | { kind: 'call-offer'; media: CallMedia; from?: string }
   | { kind: 'call-answer' }
   | { kind: 'call-ice'; sdp?: { type: 'offer' | 'answer'; sdp: string }; candidates?: IceCandidate[] }
   | { kind: 'call-hangup'; reason: HangupReason };
@@ -55,9 +56,11 @@ export function decodeSignal(plaintext: Uint8Array, kind: string, callId: string
   if (j.kind !== kind) throw new InvalidMessageError(`call signal says ${String(j.kind)}, the envelope ${kind}`);
   if (j.callId !== callId) throw new InvalidMessageError('call signal belongs to another call');
   switch (kind) {
-    case 'call-offer':
+    case 'call-offer': {
       if (j.media !== 'audio' && j.media !== 'video') throw new InvalidMessageError('call offer without media');
-      return { kind, media: j.media };
+      const from = claimedUsername(j.from); // a malformed claim is ignored: the offer still rings, by account id
+      return { kind, media: j.media, ...(from ? { from } : {}) };
+    }
     case 'call-answer':
       return { kind };
     case 'call-hangup':

@@ -65,8 +65,24 @@ export interface AttachmentRef {
   digest: string; // base64, 32 bytes
 }
 
-export function encodeContent(text: string | undefined, sentAt = Date.now(), attachments: AttachmentRef[] = []): Uint8Array {
+/**
+ * A username as identity-service accepts it (Limits.USERNAME_PATTERN). A sender's `from` claim (§5.3) that is not
+ * one is ignored, never looked up.
+ */
+export const USERNAME_RE = /^[A-Za-z][A-Za-z0-9_]{2,31}$/;
+
+/** The sender's username claim of decoded content: only a well-formed one, else undefined (the message is kept). */
+export function claimedUsername(v: unknown): string | undefined {
+  return typeof v === 'string' && USERNAME_RE.test(v) ? v : undefined;
+}
+
+/**
+ * `from`: the sender's own username, a claim the recipient checks by a forward lookup before showing it (§5.3);
+ * omitted when the sender has none.
+ */
+export function encodeContent(text: string | undefined, sentAt = Date.now(), attachments: AttachmentRef[] = [], from?: string): Uint8Array {
   const json: Record<string, unknown> = { v: 1, sentAt };
+  if (from !== undefined) json.from = from;
   if (text !== undefined) json.text = text;
   if (attachments.length) {
     json.attachments = attachments.map((a) => ({ key: a.key, size: a.size, digest: a.digest, blobId: a.blobId,
@@ -75,7 +91,7 @@ export function encodeContent(text: string | undefined, sentAt = Date.now(), att
   return sodium.pad(new TextEncoder().encode(JSON.stringify(json)), PADDING_BLOCK);
 }
 
-export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: string; attachments: AttachmentRef[] } {
+export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: string; attachments: AttachmentRef[]; from?: string } {
   let json: any;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sodium.unpad(plaintext, PADDING_BLOCK)));
@@ -92,7 +108,8 @@ export function decodeContent(plaintext: Uint8Array): { sentAt: number; text?: s
     attachments.push({ blobId: a.blobId, contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
       fileName: typeof a.fileName === 'string' ? a.fileName : undefined, key: a.key, size: a.size, digest: a.digest });
   }
-  return { sentAt: Number(json.sentAt), text: typeof json.text === 'string' ? json.text : undefined, attachments };
+  const from = claimedUsername(json.from); // malformed: ignored, the message itself is kept
+  return { sentAt: Number(json.sentAt), text: typeof json.text === 'string' ? json.text : undefined, attachments, ...(from ? { from } : {}) };
 }
 
 function safeB64Length(s: string): number {

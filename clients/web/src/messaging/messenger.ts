@@ -22,6 +22,7 @@ import { matchesScanned, safetyNumber, type SafetyNumber } from '../crypto/safet
 import { RelayConnection, type Answer, type DeliverFrame, type RelayStatus } from './relay';
 import { CallManager } from '../calls/calls';
 import { decodeSignal, encodeSignal, SIGNAL_KINDS, type SignalBody, type SignalKind } from '../calls/signal';
+import { resolveClaim, type ClaimCache, type NameDirectory } from './names';
 
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'refused' | 'failed';
 
@@ -42,7 +43,10 @@ export interface ChatMessage {
 
 export interface Conversation {
   accountId: string;
+  /** Only from a forward lookup: this user's search, or the contact's `from` claim once confirmed (names.ts). */
   username?: string;
+  /** The contact's username claims checked so far (names.ts). */
+  claims?: ClaimCache;
   messages: ChatMessage[];
   notices: string[];
 }
@@ -61,6 +65,8 @@ interface SessionRecordJson {
 const MAX_PREVIOUS_SESSIONS = 5;
 const MAX_BASE_KEYS = 10_000;
 const MAX_SEEN = 5_000;
+/** An incoming call rings at the latest this long after its offer arrived, whether or not the caller's name is checked. */
+const NAME_CHECK_BEFORE_RING_MS = 2_500;
 
 export class Messenger {
   private relay?: RelayConnection;
@@ -79,6 +85,20 @@ export class Messenger {
   status: RelayStatus = 'connecting';
   /** Voice calls over this messenger's sessions and relay connection (src/calls). */
   readonly calls: CallManager;
+  /** This account's username, sent as the `from` claim in every message and call offer (§5.3); none: no claim. */
+  username?: string;
+  /** Claim checks running, per "<account>/<lower-cased claim>" (two messages in a row ask once). */
+  private claimChecks = new Map<string, Promise<void>>();
+  private readonly directory: NameDirectory = {
+    lookup: async (u) => {
+      try {
+        return await this.api.call<{ accountId: string; username: string }>('identity', `/v1/usernames/${encodeURIComponent(u)}`);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'USERNAME_NOT_FOUND') return undefined;
+        throw e;
+      }
+    },
+  };
 
   constructor(private readonly api: ApiSession, private readonly unlocked: UnlockedDevice, readonly accountId: string) {
     const d = unlocked.device;
@@ -177,6 +197,26 @@ export class Messenger {
   }
 
   /**
+   * The sender's `from` claim (§5.3) — checked by a forward lookup, never shown as it is (names.ts). Failures are
+   * not the message's problem: it is already shown, by account id.
+   */
+  private noteClaim(account: string, claimed: string | undefined): Promise<void> {
+    if (!claimed || account === this.accountId) return Promise.resolve();
+    const key = `${account}/${claimed.toLowerCase()}`;
+    let running = this.claimChecks.get(key);
+    if (!running) {
+      running = (async () => {
+        const c = this.conv(account);
+        if (!(await resolveClaim(this.directory, c, claimed))) return;
+        await this.saveHistory();
+        this.changed();
+      })().catch(() => undefined).finally(() => this.claimChecks.delete(key));
+      this.claimChecks.set(key, running);
+    }
+    return running;
+  }
+
+  /**
    * Checks a device's identity key against the pins (§10) before anything is encrypted to it or read from it.
    * A refusal is saved (the offered key kept as pending), shown in the conversation and thrown; an accepted new
    * device is returned undecided: `commitTrust` pins it once the session exists and reports a device added to a
@@ -220,9 +260,11 @@ export class Messenger {
     const pending = this.pins.pending(account);
     if (!pending.length) return undefined;
     const devices = pending.map((p) => p.deviceId).join(', ');
+    const who = this.whoIs(account);
+    // The one full explanation (the banner above the conversation); notices and failed messages only point to it.
     return this.pins.isVerified(account)
-      ? `Sending to ${this.whoIs(account)} is blocked: ${this.whoIs(account)} is a VERIFIED contact and the key of device ${devices} changed. Compare the safety number with ${this.whoIs(account)} again, in person, before anything is sent.`
-      : `Sending to ${this.whoIs(account)} is paused: the key of device ${devices} changed. Compare safety numbers, then accept the new key.`;
+      ? `${who} is a VERIFIED contact and the key of device ${devices} changed. Nothing is sent until you compare the safety number with ${who} again, in person.`
+      : `The key of ${who}'s device ${devices} changed. Nothing is sent until you compare safety numbers and accept the new key.`;
   }
 
   /**
@@ -401,7 +443,7 @@ export class Messenger {
     const msg: ChatMessage = { id: crypto.randomUUID(), outgoing: true, text, sentAt, status: 'sending' };
     c.messages.push(msg);
     this.changed();
-    await this.deliver(to, msg, encodeContent(text, sentAt));
+    await this.deliver(to, msg, encodeContent(text, sentAt, [], this.username));
     return msg;
   }
 
@@ -441,7 +483,7 @@ export class Messenger {
     msg.transfer = undefined;
     msg.attachments = [ref];
     this.changed();
-    await this.deliver(to, msg, encodeContent(undefined, sentAt, [ref]));
+    await this.deliver(to, msg, encodeContent(undefined, sentAt, [ref], this.username));
     return msg;
   }
 
@@ -463,7 +505,7 @@ export class Messenger {
       const blocked = this.sendBlocked(to);
       if (blocked) {
         msg.status = 'failed'; // not 'refused': that one offers a top-up
-        msg.error = `Not sent: ${blocked}`;
+        msg.error = KEY_CHANGE_NOT_SENT;
         await this.saveHistory();
         this.changed();
         return;
@@ -506,7 +548,8 @@ export class Messenger {
       }
     } catch (e) {
       msg.status = 'failed';
-      msg.error = `Not sent: ${(e as Error).message}`;
+      // A refused key is explained once, in the banner (sendBlocked) and the conversation's notice.
+      msg.error = e instanceof UntrustedIdentityError ? KEY_CHANGE_NOT_SENT : `Not sent: ${(e as Error).message}`;
     }
     await this.saveHistory();
     this.changed();
@@ -521,7 +564,8 @@ export class Messenger {
     if (!this.devicesOf.get(to)?.size) await this.fetchBundles(to);
     const stale = [...(this.devicesOf.get(to) ?? [])].filter((d) => !this.sessions.get(`${to}/${d}`)?.current.pq);
     if (stale.length) await this.fetchBundles(to, stale);
-    const content = encodeSignal(callId, body);
+    // The offer names the caller (§5.3 `from`: a claim the callee checks); later signals need not.
+    const content = encodeSignal(callId, body.kind === 'call-offer' && this.username ? { ...body, from: this.username } : body);
     let id: string = crypto.randomUUID();
     let answer: Answer = { type: 'refused', id, code: 'UNAVAILABLE', detail: 'not sent' };
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -655,6 +699,10 @@ export class Messenger {
         return;
       }
       await this.saveHistory();
+      // A caller never seen by name: its claim is checked before it rings (bounded), so the screen names it.
+      if (body.kind === 'call-offer' && body.from) {
+        await Promise.race([this.noteClaim(f.from, body.from), new Promise((r) => setTimeout(r, NAME_CHECK_BEFORE_RING_MS))]);
+      }
       this.calls.signal(f.from, f.fromDevice, f.callId!, body, Date.parse(f.sentAt) || Date.now());
       return;
     }
@@ -679,22 +727,23 @@ export class Messenger {
     // decrypted (the ratchet advanced) but not shown yet.
     await this.saveHistory();
     this.changed();
+    if (f.from !== this.accountId) void this.noteClaim(f.from, content.from); // shown by account id until confirmed
   }
 }
 
-/** What the user is told about a refused key (the SDK's texts, §10, in the app's words). */
+/** A message held back by a key change: what to do is said once, in the banner above the conversation. */
+const KEY_CHANGE_NOT_SENT = 'Not sent: key change not resolved.';
+
+/**
+ * The conversation's record of a refused key (the SDK's facts, §10): what changed and what happened to the message,
+ * short — what to do about it is in the banner while the change is pending (sendBlocked).
+ */
 function refusalText(e: UntrustedIdentityError, who: string, incoming: boolean): string {
   const was = e.pinned ? `was ${shortFingerprint(e.pinned)}, now ` : '';
-  if (e.reason === 'NEW_DEVICE_OF_VERIFIED_CONTACT') {
-    return `STOP: VERIFIED contact ${who} has a NEW device ${e.deviceId} (key ${shortFingerprint(e.offered)}). `
-      + (incoming ? 'Its message was refused. ' : 'Nothing was sent. ') + `Verify ${who} again in person before you accept it.`;
-  }
-  if (e.verified) {
-    return `STOP: the identity key of VERIFIED contact ${who} device ${e.deviceId} changed (${was}${shortFingerprint(e.offered)}). `
-      + (incoming ? 'Its message was refused. ' : 'Nothing was sent. ') + `Verify ${who} again in person before you accept it.`;
-  }
-  return (incoming ? `Refused a message from device ${e.deviceId} of ${who}: its identity key changed` : `Refused: the identity key of ${who} device ${e.deviceId} changed`)
-    + ` (${was}${shortFingerprint(e.offered)}).${incoming ? '' : ' Nothing was encrypted to it.'} Compare safety numbers, then accept the new key.`;
+  const what = e.reason === 'NEW_DEVICE_OF_VERIFIED_CONTACT'
+    ? `Verified contact ${who} has a new device ${e.deviceId} (key ${shortFingerprint(e.offered)})`
+    : `The identity key of ${e.verified ? 'verified contact ' : ''}${who}'s device ${e.deviceId} changed (${was}${shortFingerprint(e.offered)})`;
+  return `${what}. ${incoming ? 'Its message was refused.' : 'Nothing was sent.'}`;
 }
 
 function last(c: Conversation): number {

@@ -4,6 +4,8 @@ import type { Messenger } from '../messaging/messenger';
 import { TrustPanel } from './TrustPanel';
 import { NotificationsSetting } from './Notifications';
 import { FileCard, formatSize } from './FileCard';
+import { FileIcon, PhoneIcon } from './icons';
+import { displayName } from '../messaging/names';
 
 /**
  * Conversations: find a person by username, send and read end-to-end-encrypted text. The price of a message
@@ -50,6 +52,8 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
     onSent();
   };
   const keyBlocked = open ? messenger.sendBlocked(open) : undefined; // a key change waits for the user (TrustPanel)
+  // Files (and the drop target) are held like the compose box: the upload alone would be charged for nothing.
+  const fileDisabled = cannotPayFile || !!keyBlocked;
   useEffect(() => { listEnd.current?.scrollIntoView({ block: 'end' }); }, [conversation?.messages.length]);
 
   const startChat = async (e: React.FormEvent) => {
@@ -86,10 +90,10 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
     e.preventDefault();
     setDropping(false);
     const f = e.dataTransfer.files[0];
-    if (f && open) setPicked(f);
+    if (f && open && !fileDisabled) setPicked(f);
   };
 
-  const name = (c: { username?: string; accountId: string }) => (c.username ? `@${c.username}` : `account ${c.accountId.slice(0, 8)}…`);
+  const name = displayName; // the username only once a forward lookup confirmed it (messaging/names.ts)
   const list = messenger.conversations();
   return (
     <section aria-labelledby="chats-h" className="chats">
@@ -122,7 +126,7 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
       </div>
 
       <div className={dropping ? 'chat-view dropping' : 'chat-view'} data-testid="chat-view"
-           onDragOver={(e) => { if (conversation) { e.preventDefault(); setDropping(true); } }}
+           onDragOver={(e) => { if (conversation && !fileDisabled) { e.preventDefault(); setDropping(true); } }}
            onDragLeave={() => setDropping(false)} onDrop={onDrop}>
         {cannotPay ? (
           <div className="notice warn" role="status" data-testid="cannot-send">
@@ -139,8 +143,8 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
           <>
             <div className="conv-head">
               <h3 data-testid="conversation-title">{name(conversation)}</h3>
-              <button type="button" onClick={startCall} disabled={cannotCall || messenger.calls.active()} data-testid="call-button"
-                      aria-describedby="call-price">📞 Call</button>
+              <button type="button" onClick={startCall} disabled={cannotCall || !!keyBlocked || messenger.calls.active()} data-testid="call-button"
+                      aria-describedby="call-price"><PhoneIcon />Call</button>
               <span id="call-price" className="muted small" data-testid="call-price">
                 {minutePrice ?? '…'} credits per started minute, paid by you
               </span>
@@ -159,9 +163,9 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
                 <li key={m.id} className={m.outgoing ? 'msg out' : 'msg in'} data-status={m.status}>
                   {m.text && <span className="text">{m.text}</span>}
                   {m.attachments?.map((a, i) => m.outgoing
-                    ? <span key={i} className="file" data-testid="file-sent"><span className="file-name">📎 {a.fileName}</span> <span className="small">{formatSize(a.size)}</span></span>
+                    ? <span key={i} className="file" data-testid="file-sent"><span className="file-name"><FileIcon />{a.fileName}</span> <span className="small">{formatSize(a.size)}</span></span>
                     : <FileCard key={i} messenger={messenger} file={a} />)}
-                  {!m.attachments && m.file && <span className="file" data-testid="file-sent"><span className="file-name">📎 {m.file.name}</span> <span className="small">{formatSize(m.file.size)}</span></span>}
+                  {!m.attachments && m.file && <span className="file" data-testid="file-sent"><span className="file-name"><FileIcon />{m.file.name}</span> <span className="small">{formatSize(m.file.size)}</span></span>}
                   {m.transfer && (
                     <span className="sending small" role="status" data-testid="upload-progress">
                       <progress value={m.transfer.done} max={Math.max(1, m.transfer.total)} aria-label={`${m.transfer.phase} ${m.file?.name ?? 'file'}`} />
@@ -183,24 +187,28 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
           <div className="attach" data-testid="attach">
             <label htmlFor="file-input" className="sr-only">Choose a file to send</label>
             <input id="file-input" ref={fileInput} type="file" className="sr-only" onChange={(e) => setPicked(e.target.files?.[0])}
-                   disabled={cannotPayFile} />
+                   disabled={fileDisabled} />
             {!picked && (
-              <button type="button" onClick={() => fileInput.current?.click()} disabled={cannotPayFile} data-testid="attach-file">
+              <button type="button" onClick={() => fileInput.current?.click()} disabled={fileDisabled} data-testid="attach-file"
+                      aria-describedby={keyBlocked ? 'file-blocked' : undefined}>
                 Attach a file
               </button>
             )}
-            {!picked && <span className="muted small" data-testid="file-price">
+            {!picked && !keyBlocked && <span className="muted small" data-testid="file-price">
               or drop one here · a file costs {filePrice ?? '…'} credits{price !== undefined ? ` + ${price} for its message` : ''}
             </span>}
             {picked && (
               <>
                 <span data-testid="picked-file"><b>{picked.name}</b> · {formatSize(picked.size)}</span>
                 <span className="small" data-testid="file-cost">Sending it costs {fileTotal ?? '…'} credits ({filePrice ?? '…'} file transfer + {price ?? '…'} message).</span>
-                <button type="button" className="primary" onClick={sendFile} disabled={cannotPayFile} data-testid="send-file">Send file</button>
+                <button type="button" className="primary" onClick={sendFile} disabled={fileDisabled} data-testid="send-file">Send file</button>
                 <button type="button" onClick={() => { setPicked(undefined); if (fileInput.current) fileInput.current.value = ''; }}>Cancel</button>
               </>
             )}
-            {cannotPayFile && (
+            {keyBlocked && (
+              <span id="file-blocked" className="muted small" data-testid="file-blocked">Blocked until the key change is resolved</span>
+            )}
+            {cannotPayFile && !keyBlocked && (
               <span className="warn-text small" role="status" data-testid="cannot-send-file">
                 Your balance ({wallet?.balance}) cannot pay for a file ({fileTotal ?? '…'} credits).{' '}
                 <button type="button" className="link" onClick={onTopUp}>Top up</button>
@@ -220,8 +228,8 @@ export function ChatsPage({ wallet, pricing, messenger, onTopUp, onSent }: {
   );
 }
 
-function preview(m?: { text: string; attachments?: { fileName?: string }[]; file?: { name: string } }): string {
+function preview(m?: { text: string; attachments?: { fileName?: string }[]; file?: { name: string } }): React.ReactNode {
   if (!m) return '';
   const f = m.attachments?.[0]?.fileName ?? m.file?.name;
-  return m.text || (f ? `📎 ${f}` : '');
+  return m.text || (f ? <><FileIcon />{f}</> : '');
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AttachmentRef } from '../messaging/codec';
 import type { Messenger } from '../messaging/messenger';
+import { FileIcon } from './icons';
 
 /** Image types the app previews (decoded by the browser's image decoder only; no SVG, which is a document). */
 const PREVIEWABLE = /^image\/(png|jpeg|gif|webp|avif)$/;
@@ -44,7 +45,7 @@ export function FileCard({ messenger, file }: { messenger: Messenger; file: Atta
 
   return (
     <span className="file" data-testid="file" data-file-name={name}>
-      <span className="file-name">📎 {name}</span> <span className="small" data-testid="file-size">{formatSize(file.size)}</span>
+      <span className="file-name"><FileIcon />{name}</span> <span className="small" data-testid="file-size">{formatSize(file.size)}</span>
       {state.kind === 'idle' && <button className="file-action" onClick={open} aria-label={`Download ${name}`}>Download</button>}
       {state.kind === 'busy' && (
         <span className="small" role="status">

@@ -25,6 +25,8 @@ export function Shell({ session }: { session: Session }) {
   const [messenger, setMessenger] = useState<Messenger>();
   useEffect(() => () => messenger?.stop(), [messenger]);
   useEffect(() => (messenger ? notifyWhenHidden(messenger) : undefined), [messenger]);
+  // The username this account sends as its `from` claim (checked by each recipient): follows a claim or rename.
+  useEffect(() => { if (messenger) messenger.username = account?.username; }, [messenger, account?.username]);
 
   const reloadWallet = useCallback(async () => {
     try {

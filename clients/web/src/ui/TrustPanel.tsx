@@ -3,6 +3,7 @@ import type { Messenger } from '../messaging/messenger';
 import { fingerprint } from '../messaging/pins';
 import { groups } from '../crypto/safety';
 import { qrMatrix, qrPath } from './qr';
+import { CheckIcon, WarningIcon } from './icons';
 
 /**
  * Trust in one contact (docs/protocol-crypto.md §6, §10; the CLI's `sc safety-number`, `sc verify`, `sc trust`):
@@ -13,9 +14,13 @@ import { qrMatrix, qrPath } from './qr';
 export function TrustPanel({ messenger, account, name }: { messenger: Messenger; account: string; name: string }) {
   const [open, setOpen] = useState(false);
   const [entered, setEntered] = useState('');
-  const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const trust = messenger.trustOf(account);
   const blocked = messenger.sendBlocked(account);
+  // The result of the last comparison belongs to the trust state it produced: once a key changes (or the user
+  // accepts one) it is stale and no longer shown, so "the numbers match" never sits next to a pending change.
+  const [result, setResult] = useState<{ ok: boolean; text: string; state: string }>();
+  const state = trustState(messenger, account);
+  const shown = result?.state === state ? result : undefined;
   const sn = messenger.safetyNumberWith(account);
   const snNew = trust.pending.length ? messenger.safetyNumberWith(account, true) : undefined;
 
@@ -23,13 +28,18 @@ export function TrustPanel({ messenger, account, name }: { messenger: Messenger;
     e.preventDefault();
     const r = await messenger.verifyContact(account, entered);
     setEntered('');
-    setResult({
+    setResult({ ...{
       'verified': { ok: true, text: `The numbers match: ${name} is verified.` },
       'change-rejected': { ok: true, text: `The numbers match your pinned keys: the changed key is not ${name}'s and was rejected. ${name} stays verified.` },
       'change-accepted': { ok: true, text: `The numbers match with the new key: it is accepted and ${name} is verified.` },
       'mismatch': { ok: false, text: 'The numbers do not match. Nothing changed: do not trust this conversation until they do.' },
-    }[r]);
+    }[r], state: trustState(messenger, account) });
   };
+  const badge = trust.pending.length
+    ? <span className="badge stop" data-testid="trust-state"><WarningIcon /> Key changed</span>
+    : trust.verified
+      ? <span className="badge ok" data-testid="trust-state"><CheckIcon /> Verified</span>
+      : <span className="badge" data-testid="trust-state">Not verified</span>;
 
   return (
     <section className="trust" aria-label={`Verification of ${name}`}>
@@ -51,7 +61,7 @@ export function TrustPanel({ messenger, account, name }: { messenger: Messenger;
         </div>
       )}
       <div className="trust-row">
-        <span className={trust.verified ? 'badge ok' : 'badge'} data-testid="trust-state">{trust.verified ? '✔ Verified' : 'Not verified'}</span>
+        {badge}
         <button type="button" className="link" aria-expanded={open} aria-controls="safety-view" onClick={() => setOpen(!open)}
                 data-testid="show-safety-number">
           {open ? 'Hide safety number' : 'Safety number'}
@@ -72,16 +82,23 @@ export function TrustPanel({ messenger, account, name }: { messenger: Messenger;
               <input id="verify-input" value={entered} onChange={(e) => setEntered(e.target.value)} autoComplete="off" inputMode="numeric" />
               <button disabled={!entered.trim()}>Verify</button>
               {!trust.verified && !trust.pending.length && (
-                <button type="button" onClick={() => void messenger.markVerified(account).then(() => setResult({ ok: true, text: `${name} is verified.` }))}
+                <button type="button" onClick={() => void messenger.markVerified(account)
+                  .then(() => setResult({ ok: true, text: `${name} is verified.`, state: trustState(messenger, account) }))}
                         data-testid="mark-verified">Mark as verified</button>
               )}
             </form>
-            {result && <p role="status" className={result.ok ? 'ok-text' : 'error'} data-testid="verify-result">{result.text}</p>}
+            {shown && <p role="status" className={shown.ok ? 'ok-text' : 'error'} data-testid="verify-result">{shown.text}</p>}
           </>}
         </div>
       )}
     </section>
   );
+}
+
+/** The contact's trust as one comparable string: verified or not, and the offered keys waiting for a decision. */
+function trustState(messenger: Messenger, account: string): string {
+  const t = messenger.trustOf(account);
+  return `${t.verified}|${t.pending.map((p) => `${p.deviceId}:${fingerprint(p.offered)}`).join(',')}`;
 }
 
 function Digits({ digits, testId, inline }: { digits: string; testId: string; inline?: boolean }) {

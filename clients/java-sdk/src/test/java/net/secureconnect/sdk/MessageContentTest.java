@@ -53,4 +53,25 @@ class MessageContentTest {
         }
         assertEquals(160, MessageContent.text("hi").encode().length);
     }
+
+    /**
+     * The web client adds the sender's username claim {@code "from"} to its content (docs/protocol-crypto.md §5.3;
+     * the recipient checks it by a forward lookup). This SDK reads such content as before, whatever the claim —
+     * well-formed, of the wrong type, or next to a field nobody defined — and never takes it as a name.
+     */
+    @Test
+    void contentOfTheWebClientWithASenderClaimIsReadAndTheClaimIgnored() {
+        for (String json : new String[] {
+                // byte for byte what the web client's encodeContent writes (from before text)
+                "{\"v\":1,\"sentAt\":1767225600000,\"from\":\"alice\",\"text\":\"hello\"}",
+                "{\"v\":1,\"sentAt\":1767225600000,\"from\":{\"u\":[1,2]},\"text\":\"hello\"}",
+                "{\"v\":1,\"sentAt\":1767225600000,\"from\":null,\"text\":\"hello\",\"notYetDefined\":[true]}"}) {
+            MessageContent read = MessageContent.decode(
+                    net.secureconnect.sdk.crypto.Sodium.pad(json.getBytes(StandardCharsets.UTF_8), 160));
+            assertEquals("hello", read.text(), json);
+            assertEquals(1767225600000L, read.sentAtMillis(), json);
+            assertEquals(List.of(), read.attachments(), json);
+            assertEquals(false, read.isSessionReset(), json);
+        }
+    }
 }
