@@ -209,6 +209,23 @@ class MonitoringIT {
             assertTrue(dashboardExpressions().contains(heap), "the " + s.name() + " dashboard shows its heap");
             assertTrue(!empty.contains(heap), s.name() + " heap panel has data");
         }
+        // The latency percentiles of every service dashboard (libs/service-runtime DynamoDbCallMeter, LatencyHistograms):
+        // calls made while Prometheus scrapes (a readiness check: DescribeTable of each table; a request without a
+        // token: 401) give each service's p99 of both a number, not just a series.
+        for (E2eConfig.Service s : E2eConfig.services()) {
+            String dynamo = "histogram_quantile(0.99, sum by (le, operation) (rate(secureconnect_dynamodb_calls_seconds_bucket{job=\""
+                    + s.name() + "\"}[5m])))";
+            String http = "histogram_quantile(0.99, sum by (le, uri) (rate(http_server_requests_seconds_bucket{job=\""
+                    + s.name() + "\"}[5m])))";
+            assertTrue(dashboardExpressions().containsAll(List.of(dynamo, http)), "the " + s.name() + " dashboard shows p99s");
+            await(s.name() + " DynamoDB and HTTP p99 have a value", () -> {
+                Http.get(s.managementUrl() + "/q/health/ready");
+                Http.get(s.baseUrl() + "/v1/session");
+                return hasNumber(dynamo) && hasNumber(http);
+            });
+        }
+        assertTrue(labelValues("sum by (outcome) (secureconnect_dynamodb_calls_seconds_count)", "outcome").contains("ok"));
+
         // What ConsumerLagHigh, OutboxBacklogOld and KafkaUnreachable read, with data from the running services.
         Set<String> consumers = labelValues("count by (job, client) (kafka_consumer_fetch_manager_records_lag)", "client");
         assertTrue(consumers.containsAll(Set.of("wallet-events", "relay-state")), "consumers with a lag series: " + consumers);
@@ -274,6 +291,16 @@ class MonitoringIT {
             }
         }
         return "";
+    }
+
+    /** Whether an instant query has at least one series whose value is a number (a quantile of no calls is NaN). */
+    static boolean hasNumber(String query) {
+        for (JsonNode series : Http.json(Http.get(api() + "query?query=" + enc(query))).path("data").path("result")) {
+            if (!"NaN".equals(series.path("value").path(1).asText("NaN"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The values of {@code label} over the series of an instant query. */

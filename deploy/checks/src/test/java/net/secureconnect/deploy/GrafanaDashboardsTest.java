@@ -65,6 +65,29 @@ class GrafanaDashboardsTest {
         }
     }
 
+    /**
+     * Issue 17 item 5: each service's dashboard shows p95 and p99 — not averages — of its HTTP requests and of its
+     * DynamoDB calls by operation (libs/service-runtime LatencyHistograms, DynamoDbCallMeter), and its DynamoDB calls
+     * by outcome. MonitoringIT sees each of them return a number on the running stack.
+     */
+    @Test
+    void everyServiceDashboardShowsHttpAndDynamoDbPercentilesAndDynamoDbOutcomes() throws Exception {
+        for (String service : Manifests.SERVICES) {
+            String dashboard = Files.readString(DIR.resolve("dashboards/" + service + ".json"));
+            String job = "{job=\\\"" + service + "\\\"}[5m]";
+            for (String q : List.of("0.99", "0.95")) {
+                assertTrue(dashboard.contains("histogram_quantile(" + q + ", sum by (le, uri) (rate(http_server_requests_seconds_bucket"
+                        + job + ")))"), service + " HTTP p" + q);
+                assertTrue(dashboard.contains("histogram_quantile(" + q
+                        + ", sum by (le, operation) (rate(secureconnect_dynamodb_calls_seconds_bucket" + job + ")))"),
+                        service + " DynamoDB p" + q);
+            }
+            assertTrue(dashboard.contains("sum by (outcome) (rate(secureconnect_dynamodb_calls_seconds_count" + job + "))"),
+                    service + " DynamoDB calls by outcome");
+            assertFalse(dashboard.contains("http_server_requests_seconds_sum"), service + " still shows a mean duration");
+        }
+    }
+
     @Test
     void everyPanelQueriesTheProvisionedDataSource() throws Exception {
         JsonNode ds = Manifests.YAML.readTree(DIR.resolve("provisioning/datasources/prometheus.yml").toFile());

@@ -29,7 +29,7 @@ class PrometheusRulesTest {
     /** The alerts of issue 17, by the name operators see. */
     static final Set<String> EXPECTED = Set.of("WalletOverdraft", "DeadLettersGrowing", "ConsumerLagHigh", "OutboxLeftovers", "OutboxBacklogOld",
             "RelayRefusalLatencyHigh", "WalletSuspensionPublishSlow", "Service5xxRatioHigh", "ServiceDown", "ServiceNotReady",
-            "KafkaUnreachable", "RelayConnectionsNearLimit", "PaymentWebhookFailures");
+            "KafkaUnreachable", "RelayConnectionsNearLimit", "PaymentWebhookFailures", "DynamoDbThrottled", "DynamoDbLatencyHigh");
 
     static String promtool() {
         return Tools.require("promtool", "prometheus");

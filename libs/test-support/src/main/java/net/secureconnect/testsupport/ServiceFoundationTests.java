@@ -171,6 +171,31 @@ public abstract class ServiceFoundationTests {
         given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(404);
     }
 
+    /**
+     * libs/service-runtime DynamoDbCallMeter and LatencyHistograms are wired into the service: its readiness check's
+     * DescribeTable calls are timed under the logical table name, and HTTP latency is a histogram (what the
+     * per-service Grafana dashboards' p95/p99 panels read).
+     */
+    @Test
+    void timesItsDynamoDbCallsAndPublishesHttpLatencyHistograms() {
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200);
+        given().auth().oauth2(TestTokens.forUser(USER, "user")).get("/v1/session").then().statusCode(200);
+        String metrics = ManagementInterface.given().accept(ContentType.TEXT).get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        String table = tables().iterator().next();
+        String describe = "operation=\"DescribeTable\",outcome=\"ok\",table=\"" + table + "\"";
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("secureconnect_dynamodb_calls_seconds_count{")
+                && line.contains(describe)), "DescribeTable of " + table + " is timed:\n"
+                + grep(metrics, "secureconnect_dynamodb_calls_seconds_count"));
+        assertTrue(metrics.contains("secureconnect_dynamodb_calls_seconds_bucket{"), "DynamoDB latency histogram");
+        assertTrue(metrics.contains("http_server_requests_seconds_bucket{"), "HTTP latency histogram");
+        assertTrue(!metrics.contains("table=\"sc-"), "a physical table name in a label");
+    }
+
+    private static String grep(String text, String word) {
+        return String.join("\n", text.lines().filter(line -> line.contains(word)).limit(20).toList());
+    }
+
     @Test
     void operationalEndpointsAreNotOnThePublicPort() {
         for (String path : List.of("/q/metrics", "/q/openapi", "/q/openapi?format=json", "/q/health", "/q/health/ready")) {
