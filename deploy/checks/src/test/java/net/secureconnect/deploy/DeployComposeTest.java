@@ -62,8 +62,10 @@ class DeployComposeTest {
     /** The variables deploy/local/stack passes to every service (its start_service env block). */
     static Set<String> localStackVariables() throws Exception {
         String stack = Files.readString(Tools.ROOT.resolve("deploy/local/stack"));
-        int start = stack.indexOf("start_service() {");
-        int end = stack.indexOf("\"$JAVA\"", start);
+        // The environment of the service's command: from its start_component to the jar it runs (an earlier
+        // "$JAVA" in start_service is the AOT cache check, not the service).
+        int start = stack.indexOf("start_component \"$name\"", stack.indexOf("start_service() {"));
+        int end = stack.indexOf("quarkus-run.jar\"", start);
         Set<String> vars = new TreeSet<>();
         Matcher m = Pattern.compile("\\b([A-Z][A-Z0-9_]+)=").matcher(stack.substring(start, end));
         while (m.find()) {
